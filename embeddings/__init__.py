@@ -1,0 +1,1 @@
+"""Text encoders, the embedding cache and language correction. Imports nothing of ours."""

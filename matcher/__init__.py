@@ -1,0 +1,1 @@
+"""Indexing, retrieval, ranking, feedback, evaluation and the wiring of Velho."""

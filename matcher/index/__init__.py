@@ -1,0 +1,21 @@
+"""Vector indexes over statement vectors: FAISS, and an exact NumPy reference."""
+
+from __future__ import annotations
+
+from matcher.index.base import Hits, IdFilter, VectorIndex
+
+
+def make_index(backend: str, dimension: int) -> VectorIndex:
+    """An empty index of the named backend ("faiss" or "exact")."""
+    if backend == "faiss":
+        from matcher.index.faiss_index import FaissIndex
+
+        return FaissIndex(dimension)
+    if backend == "exact":
+        from matcher.index.exact_index import ExactIndex
+
+        return ExactIndex(dimension)
+    raise ValueError(f"unknown index backend {backend!r}; use 'faiss' or 'exact'")
+
+
+__all__ = ["Hits", "IdFilter", "VectorIndex", "make_index"]

@@ -1,0 +1,48 @@
+"""ORM for stored match requests and the results they returned (the base for feedback)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from profiles.db import Base
+from profiles.models import utcnow
+
+
+class HelpRequest(Base):
+    """A request someone filed, kept for feedback and insights (never logged)."""
+
+    __tablename__ = "help_request"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    requester_id: Mapped[str | None] = mapped_column(String(128), nullable=True, index=True)
+    k: Mapped[int] = mapped_column(Integer)
+    filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The request vector (language-corrected), so evidence needs no re-encoding.
+    model_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    results: Mapped[list[MatchResult]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="MatchResult.rank", lazy="raise"
+    )
+
+
+class MatchResult(Base):
+    """One provider a request returned, at its rank, with its score components."""
+
+    __tablename__ = "match_result"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[str] = mapped_column(ForeignKey("help_request.id", ondelete="CASCADE"), index=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id", ondelete="CASCADE"), index=True)
+    rank: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    components: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+
+    request: Mapped[HelpRequest] = relationship(back_populates="results", lazy="raise")

@@ -1,0 +1,101 @@
+"""Search the statement index for a request and group the hits by employee."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import numpy as np
+
+from embeddings.encoder import Vectors
+from matcher.index import IdFilter
+from matcher.indexing import IndexSync
+from matcher.ranking import StatementHit
+
+# First pass asks for this many statements per wanted person, then widens fourfold.
+STATEMENTS_PER_PERSON = 4
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Who may be returned: `allow` employees only (when set), never `deny` employees."""
+
+    allow: frozenset[int] | None = None
+    deny: frozenset[int] = frozenset()
+
+
+def eligibility(
+    sync: IndexSync,
+    *,
+    requester_id: str | None,
+    languages: Collection[str] | None,
+    units: Collection[str] | None,
+    exclude_units: Collection[str] | None,
+    also_deny: Collection[int] = (),
+) -> Eligibility:
+    """Turn request filters into employee id sets over the roster."""
+    roster = sync.roster
+    allow: set[int] | None = None
+    if units:
+        allow = roster.employees_in_units(units)
+    if languages:
+        speaking = roster.employees_speaking(languages)
+        allow = speaking if allow is None else allow & speaking
+    deny: set[int] = set(also_deny)
+    if exclude_units:
+        deny |= roster.employees_in_units(exclude_units)
+    if requester_id is not None and requester_id in roster.by_external_id:
+        deny.add(roster.by_external_id[requester_id])
+    return Eligibility(frozenset(allow) if allow is not None else None, frozenset(deny))
+
+
+def retrieve(sync: IndexSync, query: Vectors, *, people: int, elig: Eligibility) -> dict[int, list[StatementHit]]:
+    """The best `people` eligible employees with every one of their statements scored.
+
+    The filter runs inside the index search and the statement budget widens until enough
+    distinct people are found (or none are left), so filters never shorten the list.
+    """
+    roster = sync.roster
+    with sync.lock():
+        allow_stmts = roster.statement_ids_of(elig.allow) if elig.allow is not None else None
+        deny_stmts = roster.statement_ids_of(elig.deny) if elig.deny else set()
+        if allow_stmts is not None:
+            allow_stmts -= deny_stmts
+            deny_stmts = set()
+            admitted = len(allow_stmts)
+        else:
+            admitted = len(sync.index) - len(deny_stmts)
+        id_filter = IdFilter(
+            allow=frozenset(allow_stmts) if allow_stmts is not None else None, deny=frozenset(deny_stmts)
+        )
+        budget = max(people * STATEMENTS_PER_PERSON, 50)
+        chosen: list[int] = []
+        while True:
+            hits = sync.index.search(query, min(budget, max(admitted, 0)), id_filter)
+            chosen = []
+            seen: set[int] = set()
+            for sid in hits.ids.tolist():
+                stmt = roster.statements.get(sid)
+                if stmt is not None and stmt.employee_id not in seen:
+                    seen.add(stmt.employee_id)
+                    chosen.append(stmt.employee_id)
+            if len(chosen) >= people or budget >= admitted:
+                break
+            budget *= 4
+        chosen = chosen[:people]
+        # Second pass: score every statement of the chosen people, not only those in the top hits.
+        their = roster.statement_ids_of(chosen)
+        full = sync.index.search(query, len(their), IdFilter(allow=frozenset(their))) if their else None
+        grouped: dict[int, list[StatementHit]] = {eid: [] for eid in chosen}
+        if full is not None:
+            for sid, sim in zip(full.ids.tolist(), full.scores.tolist()):
+                stmt = roster.statements[sid]
+                grouped[stmt.employee_id].append(
+                    StatementHit(sid, float(sim), kind=stmt.kind, level=stmt.level, rating=stmt.rating)
+                )
+    return grouped
+
+
+def as_query(vec: Vectors) -> Vectors:
+    """A single contiguous float32 row."""
+    return np.ascontiguousarray(vec, dtype=np.float32).reshape(-1)

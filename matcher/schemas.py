@@ -1,0 +1,65 @@
+"""Schemas of the matching API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from profiles.schemas import ExternalId, LanguageCode
+
+MAX_REQUEST_CHARS = 2000
+
+
+class Schema(BaseModel):
+    """Strict input: no silent coercion, unknown fields rejected."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class MatchFilters(Schema):
+    """Narrow the candidates; every filter is applied inside the search, not after it."""
+
+    languages: Annotated[list[LanguageCode], Field(max_length=20)] | None = Field(
+        default=None, description="provider speaks at least one of these"
+    )
+    units: Annotated[list[Annotated[str, StringConstraints(max_length=200)]], Field(max_length=100)] | None = None
+    exclude_units: Annotated[list[Annotated[str, StringConstraints(max_length=200)]], Field(max_length=100)] | None = None
+
+
+class MatchCreate(Schema):
+    """Body of `POST /v1/match`."""
+
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_REQUEST_CHARS)]
+    k: Annotated[int, Field(ge=1, le=100)] = 10
+    requester_id: ExternalId | None = None
+    filters: MatchFilters = Field(default_factory=MatchFilters)
+
+
+class MatchedStrength(BaseModel):
+    """A statement that matched, and how well (cosine after language correction)."""
+
+    text: str
+    similarity: float
+    kind: str = "declared"
+
+
+class MatchItem(BaseModel):
+    """One provider, best first."""
+
+    external_id: str
+    name: str
+    unit: str
+    title: str | None = None
+    score: float
+    components: dict[str, float]
+    matched_strengths: list[MatchedStrength]
+    explanation: str
+
+
+class MatchRead(BaseModel):
+    """Response of `POST /v1/match`; keep `request_id` to propose an engagement."""
+
+    request_id: str
+    language: str
+    results: list[MatchItem]

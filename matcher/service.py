@@ -1,0 +1,139 @@
+"""`MatchService`: encode the request, search with filters, rank, explain, and store the request."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from embeddings.encoder import Encoder, Vectors
+from embeddings.language import detect_language
+from matcher.explain import explanation, matched_strengths
+from matcher.indexing import IndexSync
+from matcher.models import HelpRequest, MatchResult
+from matcher.ranking import StatementHit, relevance
+from matcher.repository import RequestRepository
+from matcher.retrieval import as_query, eligibility, retrieve
+from matcher.schemas import MatchCreate, MatchItem, MatchRead
+from matcher.settings import RankingWeights
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Candidate:
+    """One employee being ranked: relevance first, feedback effects add named components."""
+
+    employee_id: int
+    hits: list[StatementHit]
+    components: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        """Sum of the components."""
+        return float(sum(self.components.values()))
+
+
+class MatchService:
+    """Ranks providers for a request. Never commits: the caller's unit of work does."""
+
+    def __init__(
+        self,
+        encoder: Encoder,
+        sync: IndexSync,
+        weights: RankingWeights,
+        *,
+        repository: RequestRepository | None = None,
+    ) -> None:
+        self.encoder = encoder
+        self.sync = sync
+        self.weights = weights
+        self.repo = repository or RequestRepository()
+
+    def encode_request(self, text: str) -> tuple[Vectors, str]:
+        """The language-corrected request vector and the detected language."""
+        language = detect_language(text)
+        raw = self.encoder.encode_queries([text])
+        return as_query(self.sync.centering.apply(raw, [language])), language
+
+    def rank(
+        self,
+        query: Vectors,
+        *,
+        k: int,
+        requester_id: str | None = None,
+        languages: Collection[str] | None = None,
+        units: Collection[str] | None = None,
+        exclude_units: Collection[str] | None = None,
+    ) -> list[Candidate]:
+        """The best `k` eligible candidates for an already encoded request, best first."""
+        w = self.weights
+        elig = eligibility(
+            self.sync, requester_id=requester_id, languages=languages, units=units, exclude_units=exclude_units
+        )
+        pool = max(k * w.pool_factor, w.pool_min)
+        grouped = retrieve(self.sync, query, people=pool, elig=elig)
+        candidates = []
+        for eid, hits in grouped.items():
+            rel, _ = relevance(hits, w)
+            candidates.append(Candidate(eid, hits, components={"relevance": round(rel, 6)}))
+        candidates.sort(key=lambda c: (-c.score, c.employee_id))
+        return candidates[:k]
+
+    def match(self, session: Session, data: MatchCreate) -> MatchRead:
+        """Rank providers for a request and store it (text stays in the database, never in logs)."""
+        started = time.perf_counter()
+        self.sync.catch_up(session)
+        query, language = self.encode_request(data.text)
+        f = data.filters
+        ranked = self.rank(
+            query,
+            k=data.k,
+            requester_id=data.requester_id,
+            languages=f.languages,
+            units=f.units,
+            exclude_units=f.exclude_units,
+        )
+        request = HelpRequest(
+            id=uuid.uuid4().hex,
+            text=data.text,
+            language=language,
+            requester_id=data.requester_id,
+            k=data.k,
+            filters=f.model_dump(exclude_none=True),
+            model_id=self.encoder.info.model_id,
+            embedding=np.asarray(query, dtype=np.float32).tobytes(),
+        )
+        request.results = [
+            MatchResult(employee_id=c.employee_id, rank=i + 1, score=c.score, components=c.components)
+            for i, c in enumerate(ranked)
+        ]
+        self.repo.add(session, request=request)
+        items = [self.to_item(c) for c in ranked]
+        logger.info(
+            "match_ranked request=%s results=%d seconds=%.3f", request.id, len(items), time.perf_counter() - started
+        )
+        return MatchRead(request_id=request.id, language=language, results=items)
+
+    def to_item(self, c: Candidate) -> MatchItem:
+        """The public result for one candidate."""
+        roster = self.sync.roster
+        emp = roster.employees[c.employee_id]
+        _, scored = relevance(c.hits, self.weights)
+        strengths = matched_strengths(scored, roster.statements)
+        return MatchItem(
+            external_id=emp.external_id,
+            name=emp.name,
+            unit=emp.unit,
+            title=emp.title,
+            score=round(c.score, 6),
+            components=c.components,
+            matched_strengths=strengths,
+            explanation=explanation(strengths, c.notes),
+        )

@@ -1,0 +1,1 @@
+"""Employees and their strength statements: ORM models, schemas, repository, rules, bulk import."""

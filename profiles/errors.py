@@ -1,0 +1,38 @@
+"""Domain errors of profiles; each carries its HTTP status as data (no FastAPI import)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class VelhoError(Exception):
+    """Base of every domain error: `status` and a short `title`, plus a human `detail`."""
+
+    status: int = 400
+    title: str = "Bad request"
+    slug: str = "bad-request"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class ProfileNotFound(VelhoError):
+    status, title, slug = 404, "Employee not found", "not-found"
+
+
+class NotProfileOwner(VelhoError):
+    status, title, slug = 403, "Not your profile", "forbidden"
+
+
+class VersionMismatch(VelhoError):
+    status, title, slug = 412, "Profile changed since you read it", "precondition-failed"
+
+
+class ConcurrentUpdate(VelhoError):
+    status, title, slug = 409, "Profile changed concurrently", "conflict"
+
+
+class InvalidProfile(VelhoError):
+    status, title, slug = 422, "Invalid profile", "validation-error"

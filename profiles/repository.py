@@ -1,0 +1,128 @@
+"""Every profile query lives here; arguments after the session are keyword-only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from profiles.models import Availability, Employee, ProfileChange, StatementKind, StrengthStatement
+
+
+class ProfileRepository:
+    """Queries over employees, statements and the change log."""
+
+    def get_by_external_id(self, session: Session, *, external_id: str, for_update: bool = False) -> Employee | None:
+        """One employee with statements loaded, or None."""
+        stmt = select(Employee).where(Employee.external_id == external_id).options(selectinload(Employee.statements))
+        if for_update:
+            stmt = stmt.with_for_update()
+        return session.scalars(stmt).one_or_none()
+
+    def get_many_by_external_ids(self, session: Session, *, external_ids: Sequence[str]) -> dict[str, Employee]:
+        """Employees (with statements) by external id; unknown ids are absent."""
+        found: dict[str, Employee] = {}
+        ids = list(dict.fromkeys(external_ids))
+        for start in range(0, len(ids), 500):
+            stmt = (
+                select(Employee)
+                .where(Employee.external_id.in_(ids[start : start + 500]))
+                .options(selectinload(Employee.statements))
+            )
+            found.update({e.external_id: e for e in session.scalars(stmt)})
+        return found
+
+    def get_many_by_ids(self, session: Session, *, ids: Sequence[int]) -> list[Employee]:
+        """Employees (with statements) by primary key."""
+        out: list[Employee] = []
+        ids = list(dict.fromkeys(ids))
+        for start in range(0, len(ids), 500):
+            stmt = select(Employee).where(Employee.id.in_(ids[start : start + 500])).options(selectinload(Employee.statements))
+            out.extend(session.scalars(stmt))
+        return out
+
+    def list_page(
+        self, session: Session, *, after_external_id: str | None, limit: int, unit: str | None, include_hidden: bool
+    ) -> list[Employee]:
+        """Up to `limit` employees ordered by external id, starting after the cursor."""
+        stmt = select(Employee).options(selectinload(Employee.statements)).order_by(Employee.external_id).limit(limit)
+        if after_external_id is not None:
+            stmt = stmt.where(Employee.external_id > after_external_id)
+        if unit is not None:
+            stmt = stmt.where(Employee.unit == unit)
+        if not include_hidden:
+            stmt = stmt.where(Employee.visible.is_(True))
+        return list(session.scalars(stmt))
+
+    def add(self, session: Session, *, employee: Employee) -> Employee:
+        """Stage a new employee."""
+        session.add(employee)
+        return employee
+
+    def delete(self, session: Session, *, employee: Employee) -> None:
+        """Hard-delete an employee; statements go with it (FK cascade)."""
+        session.execute(delete(StrengthStatement).where(StrengthStatement.employee_id == employee.id))
+        session.delete(employee)
+
+    def record_change(self, session: Session, *, employee_id: int) -> None:
+        """Tell every index replica that this employee changed."""
+        session.add(ProfileChange(employee_id=employee_id))
+
+    def latest_change_seq(self, session: Session) -> int:
+        """Highest change-log sequence number (0 when empty)."""
+        return int(session.scalar(select(func.coalesce(func.max(ProfileChange.seq), 0))) or 0)
+
+    def changed_since(self, session: Session, *, seq: int) -> tuple[int, list[int]]:
+        """(new high-water mark, distinct employee ids changed after `seq`)."""
+        rows = session.execute(
+            select(ProfileChange.employee_id, func.max(ProfileChange.seq))
+            .where(ProfileChange.seq > seq)
+            .group_by(ProfileChange.employee_id)
+        ).all()
+        if not rows:
+            return seq, []
+        return max(int(r[1]) for r in rows), [int(r[0]) for r in rows]
+
+    def count_employees(self, session: Session) -> int:
+        """Number of stored employees."""
+        return int(session.scalar(select(func.count(Employee.id))) or 0)
+
+    def iter_indexable(self, session: Session, *, batch_size: int = 2000) -> Iterator[list[Employee]]:
+        """Visible, not-unavailable employees with statements, in primary-key batches."""
+        last = 0
+        while True:
+            stmt = (
+                select(Employee)
+                .where(Employee.id > last, Employee.visible.is_(True), Employee.availability != Availability.unavailable)
+                .options(selectinload(Employee.statements))
+                .order_by(Employee.id)
+                .limit(batch_size)
+            )
+            batch = list(session.scalars(stmt))
+            if not batch:
+                return
+            yield batch
+            last = batch[-1].id
+
+    def statements_needing_embedding(self, session: Session, *, model_id: str, limit: int) -> list[StrengthStatement]:
+        """Statements with no vector for `model_id` (new, or embedded by another model)."""
+        stmt = (
+            select(StrengthStatement)
+            .where((StrengthStatement.model_id.is_(None)) | (StrengthStatement.model_id != model_id))
+            .order_by(StrengthStatement.id)
+            .limit(limit)
+        )
+        return list(session.scalars(stmt))
+
+    def count_needing_embedding(self, session: Session, *, model_id: str) -> int:
+        """How many statements a model change would re-embed."""
+        cond = (StrengthStatement.model_id.is_(None)) | (StrengthStatement.model_id != model_id)
+        return int(session.scalar(select(func.count(StrengthStatement.id)).where(cond)) or 0)
+
+    def evidence_for_engagement(self, session: Session, *, engagement_id: int) -> StrengthStatement | None:
+        """The evidence statement an engagement produced, if any."""
+        stmt = select(StrengthStatement).where(
+            StrengthStatement.kind == StatementKind.evidence, StrengthStatement.source_engagement_id == engagement_id
+        )
+        return session.scalars(stmt).one_or_none()

@@ -1,0 +1,176 @@
+"""Profile rules: only the owner edits, hidden profiles stay hidden, erase removes everything."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from embeddings.encoder import Encoder
+from profiles.actor import Actor
+from profiles.embedding import embed_statements, new_statement, statement_hash
+from profiles.errors import ConcurrentUpdate, InvalidProfile, NotProfileOwner, ProfileNotFound, VersionMismatch
+from profiles.models import Employee, StatementKind, StrengthStatement, utcnow
+from profiles.repository import ProfileRepository
+from profiles.schemas import ProfileCreate, ProfilePage, ProfileRead, StrengthRead
+
+
+class ProfileService:
+    """Create/replace, read, list and erase profiles. Never commits: the caller's unit of work does."""
+
+    def __init__(self, encoder: Encoder, repository: ProfileRepository | None = None) -> None:
+        self.encoder = encoder
+        self.repo = repository or ProfileRepository()
+
+    def upsert(
+        self, session: Session, *, external_id: str, data: ProfileCreate, actor: Actor, if_match: int | None = None
+    ) -> tuple[Employee, bool]:
+        """Create or replace a whole profile; returns (employee, created).
+
+        Args:
+            external_id: the organisation's id for the employee.
+            data: the full profile; declared statements are replaced, evidence is kept.
+            actor: who is writing (only the owner or an admin may).
+            if_match: the version the caller last read; a different stored version raises 412.
+        """
+        if not actor.may_edit(external_id):
+            raise NotProfileOwner(f"you may not change the profile of {external_id}")
+        employee = self.repo.get_by_external_id(session, external_id=external_id)
+        created = employee is None
+        if employee is None:
+            if if_match is not None:
+                raise VersionMismatch(f"employee {external_id} does not exist yet, so If-Match cannot match")
+            employee = Employee(external_id=external_id, statements=[])
+            self.repo.add(session, employee=employee)
+        elif if_match is not None and employee.version != if_match:
+            raise VersionMismatch(f"stored version is {employee.version}, If-Match said {if_match}")
+        self._apply(employee, data)
+        embed_statements(self.encoder, employee.statements)
+        try:
+            session.flush()
+        except StaleDataError as exc:
+            raise ConcurrentUpdate(f"employee {external_id} was changed by another request; read it and retry") from exc
+        except IntegrityError as exc:
+            raise ConcurrentUpdate(f"employee {external_id} was created by another request; retry") from exc
+        self.repo.record_change(session, employee_id=employee.id)
+        return employee, created
+
+    def _apply(self, employee: Employee, data: ProfileCreate) -> None:
+        """Copy fields; keep unchanged statements (and their ids and vectors), replace the rest."""
+        employee.name = data.name
+        employee.unit = data.unit
+        employee.title = data.title
+        employee.supervisor = data.supervisor
+        employee.languages = list(data.languages)
+        employee.availability = data.availability  # type: ignore[assignment]
+        employee.capacity = data.capacity
+        employee.visible = data.visible
+        # Touch the row so the version bumps even when only statements changed.
+        employee.updated_at = utcnow()
+
+        keep: dict[tuple[str, int | None], StrengthStatement] = {}
+        evidence: list[StrengthStatement] = []
+        for stmt in employee.statements:
+            if stmt.kind == StatementKind.evidence:
+                evidence.append(stmt)
+            else:
+                keep.setdefault((stmt.text_hash, stmt.level), stmt)
+        declared: list[StrengthStatement] = []
+        for position, item in enumerate(data.strengths):
+            old = keep.pop((statement_hash(item.text), item.level), None)
+            if old is not None and (item.language is None or item.language == old.language):
+                old.position = position
+                declared.append(old)
+            else:
+                declared.append(new_statement(text=item.text, level=item.level, language=item.language, position=position))
+        employee.statements = declared + evidence
+
+    def get(self, session: Session, *, external_id: str, actor: Actor) -> Employee:
+        """One profile; a hidden profile is visible only to its owner and admins."""
+        employee = self.repo.get_by_external_id(session, external_id=external_id)
+        if employee is None or (not employee.visible and not actor.may_edit(external_id)):
+            raise ProfileNotFound(f"no employee {external_id}")
+        return employee
+
+    def list(self, session: Session, *, cursor: str | None, limit: int, unit: str | None, actor: Actor) -> ProfilePage:
+        """A page of profiles ordered by external id (keyset pagination: stable under inserts)."""
+        after = decode_cursor(cursor) if cursor else None
+        rows = self.repo.list_page(session, after_external_id=after, limit=limit + 1, unit=unit, include_hidden=actor.is_admin)
+        items = rows[:limit]
+        next_cursor = encode_cursor(items[-1].external_id) if len(rows) > limit else None
+        return ProfilePage(items=[to_read(e) for e in items], next_cursor=next_cursor)
+
+    def erase(self, session: Session, *, external_id: str, actor: Actor) -> None:
+        """Hard-delete the employee, their statements and evidence; the index drops their vectors."""
+        if not actor.may_edit(external_id):
+            raise NotProfileOwner(f"you may not erase the profile of {external_id}")
+        employee = self.repo.get_by_external_id(session, external_id=external_id)
+        if employee is None:
+            raise ProfileNotFound(f"no employee {external_id}")
+        employee_id = employee.id
+        self.repo.delete(session, employee=employee)
+        self.repo.record_change(session, employee_id=employee_id)
+
+    def upsert_many(self, session: Session, *, rows: Sequence[tuple[str, ProfileCreate]]) -> tuple[int, int]:
+        """Admin bulk write of validated rows in one flush; returns (created, updated)."""
+        existing = self.repo.get_many_by_external_ids(session, external_ids=[r[0] for r in rows])
+        created = updated = 0
+        touched: list[Employee] = []
+        for external_id, data in rows:
+            employee = existing.get(external_id)
+            if employee is None:
+                employee = Employee(external_id=external_id, statements=[])
+                self.repo.add(session, employee=employee)
+                existing[external_id] = employee
+                created += 1
+            else:
+                updated += 1
+            self._apply(employee, data)
+            touched.append(employee)
+        embed_statements(self.encoder, [s for e in touched for s in e.statements])
+        try:
+            session.flush()
+        except (StaleDataError, IntegrityError) as exc:
+            raise ConcurrentUpdate("profiles in this batch were changed concurrently; retry the import") from exc
+        for employee in {id(e): e for e in touched}.values():
+            self.repo.record_change(session, employee_id=employee.id)
+        return created, updated
+
+
+def to_read(employee: Employee) -> ProfileRead:
+    """Public view of a profile, declared strengths and evidence apart."""
+    declared = [s for s in employee.statements if s.kind != StatementKind.evidence]
+    evidence = [s for s in employee.statements if s.kind == StatementKind.evidence]
+    return ProfileRead(
+        external_id=employee.external_id,
+        name=employee.name,
+        unit=employee.unit,
+        title=employee.title,
+        supervisor=employee.supervisor,
+        languages=list(employee.languages or []),
+        availability=employee.availability,
+        capacity=employee.capacity,
+        visible=employee.visible,
+        version=employee.version,
+        strengths=[StrengthRead.model_validate(s) for s in declared],
+        evidence=[StrengthRead.model_validate(s) for s in evidence],
+        created_at=employee.created_at,
+        updated_at=employee.updated_at,
+    )
+
+
+def encode_cursor(external_id: str) -> str:
+    """Opaque cursor for the next page."""
+    return base64.urlsafe_b64encode(external_id.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    """Inverse of `encode_cursor`; a malformed cursor is the caller's error."""
+    try:
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise InvalidProfile("cursor is not one this API issued", field="cursor") from exc
