@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from profiles.models import Availability, Employee, ProfileChange, StatementKind, StrengthStatement
@@ -61,8 +61,7 @@ class ProfileRepository:
         return employee
 
     def delete(self, session: Session, *, employee: Employee) -> None:
-        """Hard-delete an employee; statements go with it (FK cascade)."""
-        session.execute(delete(StrengthStatement).where(StrengthStatement.employee_id == employee.id))
+        """Hard-delete an employee; their loaded statements go with them (ORM cascade, FK cascade in SQL)."""
         session.delete(employee)
 
     def record_change(self, session: Session, *, employee_id: int) -> None:

@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI): app factory, auth, error envelope, thin routers under /v1."""

@@ -1,0 +1,86 @@
+"""RFC 9457 problem+json for every error: domain errors, validation, auth, size, and the unexpected."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from profiles.errors import VelhoError
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+def problem_type(slug: str) -> str:
+    """Stable identifier of a problem kind."""
+    return f"urn:velho:problem:{slug}"
+
+
+def problem(status: int, title: str, detail: str, *, slug: str, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    """A problem+json response."""
+    body: dict[str, Any] = {"type": problem_type(slug), "title": title, "status": status, "detail": detail}
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+class ApiProblem(Exception):
+    """Raised by API-level checks (auth, body size, headers) that have no domain meaning."""
+
+    def __init__(self, status: int, title: str, detail: str, *, slug: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status, self.title, self.detail, self.slug, self.headers = status, title, detail, slug, headers
+
+
+_HTTP_SLUGS = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method-not-allowed",
+               409: "conflict", 412: "precondition-failed", 413: "payload-too-large", 415: "unsupported-media-type"}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Render every error as problem+json."""
+
+    @app.exception_handler(VelhoError)
+    async def _domain(_: Request, exc: VelhoError) -> JSONResponse:
+        extra = {"errors": [{"field": exc.extra["field"], "message": exc.detail}]} if "field" in exc.extra else {}
+        return problem(exc.status, exc.title, exc.detail, slug=exc.slug, **extra)
+
+    @app.exception_handler(ApiProblem)
+    async def _api(_: Request, exc: ApiProblem) -> JSONResponse:
+        return problem(exc.status, exc.title, exc.detail, slug=exc.slug, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": ".".join(str(p) for p in err.get("loc", ())), "message": err.get("msg", ""), "type": err.get("type", "")}
+            for err in exc.errors()
+        ]
+        detail = "the request does not match the schema" if errors else "invalid request"
+        return problem(422, "Validation failed", detail, slug="validation-error", errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        slug = _HTTP_SLUGS.get(exc.status_code, "http-error")
+        title = slug.replace("-", " ").capitalize()
+        return problem(exc.status_code, title, str(exc.detail), slug=slug, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled_error path=%s", request.url.path)
+        return problem(500, "Internal error", "something went wrong on our side; it has been logged", slug="internal")
+
+
+PROBLEM_RESPONSE: dict[str, Any] = {
+    "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
+
+def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries declaring problem+json for these status codes."""
+    descriptions = {400: "Bad request", 401: "Missing or wrong token", 403: "Not allowed", 404: "Unknown id",
+                    409: "Conflict", 412: "Stale If-Match", 413: "Body too large", 422: "Validation failed"}
+    return {code: {"description": descriptions.get(code, "Error"), **PROBLEM_RESPONSE} for code in codes}

@@ -1,0 +1,1 @@
+"""Thin routers: validate through schemas, call one service method, shape the response."""

@@ -1,0 +1,1 @@
+"""Ranking metrics, the `velho eval` runner, and the feedback-loop simulation."""
