@@ -96,6 +96,10 @@ class CachedEncoder:
             return self.inner.encode_queries(texts, progress=progress)
         return self._encode(texts, "query", progress)
 
+    def encode_queries_cached(self, texts: Sequence[str], *, progress: bool = False) -> Vectors:
+        """Encode recurring query texts (calibration sentences) through the cache."""
+        return self._encode(texts, "query", progress)
+
     def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> Vectors:
         """Encode statements, re-using every cached vector."""
         return self._encode(texts, "document", progress)

@@ -19,7 +19,8 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from embeddings.encoder import Encoder, Vectors
-from embeddings.language import LanguageCentering
+from embeddings.calibration import encode_calibration
+from embeddings.language import Calibration, LanguageCentering
 from matcher.index import VectorIndex, make_index
 from matcher.index.manifest import IndexManifest
 from matcher.roster import Roster, RosterStatement
@@ -64,6 +65,7 @@ class IndexSync:
         self.change_seq = 0
         self.loaded = False
         self._fitted_count = 0
+        self._calibration: Calibration | None = None
         self._lock = threading.RLock()
 
     # -- start-up -------------------------------------------------------------------------
@@ -156,9 +158,13 @@ class IndexSync:
         return len(ids)
 
     def _fit_centering(self, raw: Vectors, langs: list[str]) -> LanguageCentering:
-        if len(raw) < self.centering_min or self.centering_strength == 0:
+        if self.centering_strength == 0:
             return LanguageCentering()
-        return LanguageCentering.fit(raw, langs, strength=self.centering_strength, min_count=self.centering_min)
+        if self._calibration is None:
+            self._calibration = encode_calibration(self.encoder)
+        return LanguageCentering.fit(
+            raw, langs, strength=self.centering_strength, min_count=self.centering_min, calibration=self._calibration
+        )
 
     def _raw_vector(self, stmt: StrengthStatement) -> Vectors:
         if stmt.embedding is None or stmt.model_id != self.encoder.info.model_id:
@@ -216,9 +222,6 @@ class IndexSync:
     def _should_refit(self, n_changed: int) -> bool:
         if self.centering_strength == 0:
             return n_changed > max(1000, BULK_CHANGE_SHARE * len(self.roster))
-        grown = len(self.roster.statements) + n_changed
-        if not self.centering.active:
-            return grown >= self.centering_min and n_changed > 1
         return n_changed > max(50, BULK_CHANGE_SHARE * len(self.roster))
 
     def _refresh(self, session: Session, employee_ids: list[int]) -> None:

@@ -60,7 +60,7 @@ class MatchService:
         """The language-corrected request vector and the detected language."""
         language = detect_language(text)
         raw = self.encoder.encode_queries([text])
-        return as_query(self.sync.centering.apply(raw, [language])), language
+        return as_query(self.sync.centering.apply(raw, [language], queries=True)), language
 
     def rank(
         self,

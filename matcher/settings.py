@@ -14,7 +14,7 @@ class RankingWeights(BaseModel):
     """Every constant of the ranking, tuned on the dev sets and the simulation (README lists them)."""
 
     # Relevance: best statement, plus a bonus for further statements close to the best one.
-    extra_statement_bonus: float = 0.02
+    extra_statement_bonus: float = 0.05
     extra_statement_window: float = 0.05
     extra_statement_count: int = 2
     # Evidence statements (well-rated past help) count a little below declared strengths.
@@ -22,7 +22,7 @@ class RankingWeights(BaseModel):
     # Level 1..5 the employee gave a statement: small nudge around level 3.
     level_weight: float = 0.002
     # Language correction: subtract this share of each language's mean vector.
-    centering_strength: float = 1.0
+    centering_strength: float = 0.75
     centering_min_statements: int = 20
     # Lexical: weight of the rare-term overlap boost (0 disables it).
     lexical_weight: float = 0.0

