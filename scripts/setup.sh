@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Creates .venv and installs Velho with its test tools. Safe to run again (fast when done).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.velho-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  # torch first, pinned: this version is a CPU wheel here; any other spec may pull a multi-GB CUDA build.
+  .venv/bin/python -m pip install --quiet "torch==2.13.0"
+  .venv/bin/python -m pip install --quiet -e ".[dev]"
+  touch "$stamp"
+fi
+echo "velho installed in .venv ($(.venv/bin/velho --help >/dev/null && echo ok))"
