@@ -6,12 +6,15 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from api.auth import authenticate
 from matcher.service import MatchService
 from matcher.wiring import Velho
 from profiles.actor import Actor
+from profiles.errors import ConcurrentUpdate
 from profiles.service import ProfileService
 
 
@@ -22,12 +25,19 @@ def get_velho(request: Request) -> Velho:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One unit of work per request: commit on success, roll back on error, then sync the index."""
+    """One unit of work per request: commit on success, roll back on error, then sync the index.
+
+    Bound with `scope="function"` so the commit happens before the response is sent: a failed
+    commit is an error response, never a 200 for data that was not stored.
+    """
     velho = get_velho(request)
     session = velho.sessions()
     try:
         yield session
-        session.commit()
+        try:
+            session.commit()
+        except (StaleDataError, IntegrityError) as exc:
+            raise ConcurrentUpdate("the data changed concurrently; read it again and retry") from exc
     except BaseException:
         session.rollback()
         raise
@@ -37,7 +47,7 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 VelhoDep = Annotated[Velho, Depends(get_velho)]
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 ActorDep = Annotated[Actor, Depends(authenticate)]
 
 
