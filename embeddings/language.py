@@ -8,9 +8,10 @@ organisation's own statements) removes most of that pull and lets meaning decide
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -57,8 +58,8 @@ class LanguageCentering:
         *,
         strength: float = 1.0,
         min_count: int = 20,
-        calibration: "Calibration | None" = None,
-    ) -> "LanguageCentering":
+        calibration: Calibration | None = None,
+    ) -> LanguageCentering:
         """Means of each language with at least `min_count` vectors (calibration means fill the gaps).
 
         Query means come from the calibration sentences encoded as queries: on the ESCO dev set
@@ -105,7 +106,7 @@ class LanguageCentering:
         np.savez(path, strength=np.float32(self.strength), **arrays)  # type: ignore[arg-type]
 
     @classmethod
-    def load(cls, path: Path) -> "LanguageCentering":
+    def load(cls, path: Path) -> LanguageCentering:
         """Read means written by `save`."""
         with np.load(path) as data:
             means = {k[len("mean_") :]: data[k].astype(np.float32) for k in data.files if k.startswith("mean_")}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
-from embeddings.encoder import EncoderInfo, Vectors, empty_vectors, l2_normalise
 from embeddings.e5_encoder import nfc
+from embeddings.encoder import EncoderInfo, Vectors, empty_vectors, l2_normalise
 
 
 def _import_sentence_transformers() -> Any:
