@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import install_error_handlers, problem
-from api.routes import employees, health, matching
+from api.routes import employees, engagements, health, matching
 from matcher.settings import Settings, get_settings
 from matcher.wiring import Velho, build
 
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, *, velho: Velho | None = None) 
     app.include_router(health.router)
     app.include_router(employees.router)
     app.include_router(matching.router)
+    app.include_router(engagements.router)
     _add_problem_schema(app)
     return app
 

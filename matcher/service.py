@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -40,6 +41,24 @@ class Candidate:
         return float(sum(self.components.values()))
 
 
+class FeedbackPass(Protocol):
+    """The feedback effects of one request (see `matcher.feedback.ranker`)."""
+
+    deny: frozenset[int]
+
+    def apply(self, candidates: list[Candidate], query: Vectors) -> None:
+        """Add named feedback components and notes to the candidates, in place."""
+        ...
+
+
+class FeedbackHook(Protocol):
+    """Opens a `FeedbackPass` per request, or None when feedback effects are switched off."""
+
+    def prepare(self, session: Session, *, requester_id: str | None, text: str) -> FeedbackPass | None:
+        """Read what the ranking of this request needs (load, declines)."""
+        ...
+
+
 class MatchService:
     """Ranks providers for a request. Never commits: the caller's unit of work does."""
 
@@ -50,11 +69,13 @@ class MatchService:
         weights: RankingWeights,
         *,
         repository: RequestRepository | None = None,
+        effects: FeedbackHook | None = None,
     ) -> None:
         self.encoder = encoder
         self.sync = sync
         self.weights = weights
         self.repo = repository or RequestRepository()
+        self.effects = effects
 
     def encode_request(self, text: str) -> tuple[Vectors, str]:
         """The language-corrected request vector and the detected language."""
@@ -71,11 +92,21 @@ class MatchService:
         languages: Collection[str] | None = None,
         units: Collection[str] | None = None,
         exclude_units: Collection[str] | None = None,
+        feedback: FeedbackPass | None = None,
     ) -> list[Candidate]:
-        """The best `k` eligible candidates for an already encoded request, best first."""
+        """The best `k` eligible candidates for an already encoded request, best first.
+
+        With a `feedback` pass, providers it denies (at capacity, declined this request) are kept
+        out of the search itself, so the list stays full, and its components join the score.
+        """
         w = self.weights
         elig = eligibility(
-            self.sync, requester_id=requester_id, languages=languages, units=units, exclude_units=exclude_units
+            self.sync,
+            requester_id=requester_id,
+            languages=languages,
+            units=units,
+            exclude_units=exclude_units,
+            also_deny=feedback.deny if feedback is not None else (),
         )
         pool = max(k * w.pool_factor, w.pool_min)
         grouped = retrieve(self.sync, query, people=pool, elig=elig)
@@ -83,6 +114,8 @@ class MatchService:
         for eid, hits in grouped.items():
             rel, _ = relevance(hits, w)
             candidates.append(Candidate(eid, hits, components={"relevance": round(rel, 6)}))
+        if feedback is not None:
+            feedback.apply(candidates, query)
         candidates.sort(key=lambda c: (-c.score, c.employee_id))
         return candidates[:k]
 
@@ -92,6 +125,9 @@ class MatchService:
         self.sync.catch_up(session)
         query, language = self.encode_request(data.text)
         f = data.filters
+        feedback = None
+        if self.effects is not None:
+            feedback = self.effects.prepare(session, requester_id=data.requester_id, text=data.text)
         ranked = self.rank(
             query,
             k=data.k,
@@ -99,6 +135,7 @@ class MatchService:
             languages=f.languages,
             units=f.units,
             exclude_units=f.exclude_units,
+            feedback=feedback,
         )
         request = HelpRequest(
             id=uuid.uuid4().hex,

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from embeddings.encoder import Encoder
 from embeddings.factory import build_encoder
+from matcher.feedback.ranker import FeedbackRanker
+from matcher.feedback.service import EngagementService
 from matcher.indexing import IndexSync
 from matcher.migrate import upgrade_database
 from matcher.service import MatchService
@@ -34,6 +36,7 @@ class Velho:
     sync: IndexSync
     profiles: ProfileService
     matching: MatchService
+    engagements: EngagementService
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -89,7 +92,8 @@ def build(settings: Settings, *, encoder: Encoder | None = None, engine: Engine 
         encoder=encoder,
         sync=sync,
         profiles=ProfileService(encoder),
-        matching=MatchService(encoder, sync, w),
+        matching=MatchService(encoder, sync, w, effects=FeedbackRanker(settings.feedback, w, sync)),
+        engagements=EngagementService(encoder, settings.feedback),
     )
 
 

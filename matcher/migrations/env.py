@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import matcher.feedback.models  # noqa: F401  (engagements, ratings)
 import matcher.models  # noqa: F401  (registers the matcher tables)
 import profiles.models  # noqa: F401
 from profiles.db import Base

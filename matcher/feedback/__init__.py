@@ -1,0 +1,1 @@
+"""The feedback loop: engagements and ratings, their lifecycle, and the ranking effects they feed."""

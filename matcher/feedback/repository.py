@@ -1,0 +1,203 @@
+"""Every engagement and rating query, including per-provider aggregates computed in bulk."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from matcher.feedback.models import Engagement, EngagementStatus, Rating
+from matcher.models import HelpRequest
+from profiles.models import StatementKind, StrengthStatement
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ProviderStats:
+    """What the ranking needs to know about one provider's engagements and ratings."""
+
+    engagements: int = 0
+    accepts: int = 0
+    declines: int = 0
+    expiries: int = 0
+    open: int = 0
+    rating_total: int = 0
+    rating_count: int = 0
+
+
+@dataclass(frozen=True)
+class LowRating:
+    """A low rating with the vector of the request it was for."""
+
+    provider_id: int
+    score: int
+    model_id: str | None
+    embedding: bytes | None
+
+
+# An engagement is always read with what its public view needs.
+_FULL = (
+    selectinload(Engagement.rating),
+    joinedload(Engagement.provider, innerjoin=True),
+    joinedload(Engagement.request, innerjoin=True),
+)
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), CHUNK):
+        yield unique[start : start + CHUNK]
+
+
+def _is_open(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        Engagement.status == EngagementStatus.accepted,
+        and_(Engagement.status == EngagementStatus.proposed, Engagement.expires_at > now),
+    )
+
+
+def _is_expired(now: datetime) -> ColumnElement[bool]:
+    # An unanswered offer past its time counts as expired even before the sweep marks it.
+    return or_(
+        Engagement.status == EngagementStatus.expired,
+        and_(Engagement.status == EngagementStatus.proposed, Engagement.expires_at <= now),
+    )
+
+
+def _count(cond: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+class EngagementRepository:
+    """Engagements, ratings and the aggregates the ranking reads."""
+
+    # -- single rows ------------------------------------------------------------------------
+    def get(self, session: Session, *, engagement_id: int, for_update: bool = False) -> Engagement | None:
+        """One engagement with its rating loaded, or None."""
+        stmt = select(Engagement).where(Engagement.id == engagement_id).options(*_FULL)
+        if for_update:
+            stmt = stmt.with_for_update(of=Engagement)
+        return session.scalars(stmt).one_or_none()
+
+    def get_by_pair(self, session: Session, *, request_id: str, provider_id: int) -> Engagement | None:
+        """The engagement of this request with this provider, if any."""
+        stmt = (
+            select(Engagement)
+            .where(Engagement.request_id == request_id, Engagement.provider_id == provider_id)
+            .options(*_FULL)
+        )
+        return session.scalars(stmt).one_or_none()
+
+    def add(self, session: Session, *, engagement: Engagement) -> Engagement:
+        """Stage a new engagement."""
+        session.add(engagement)
+        return engagement
+
+    def add_rating(self, session: Session, *, rating: Rating) -> Rating:
+        """Stage a rating."""
+        session.add(rating)
+        return rating
+
+    # -- expiry and load --------------------------------------------------------------------
+    def expire_due(self, session: Session, *, now: datetime) -> int:
+        """Mark every unanswered offer past its time as expired; returns how many."""
+        result = session.execute(
+            update(Engagement)
+            .where(Engagement.status == EngagementStatus.proposed, Engagement.expires_at <= now)
+            .values(status=EngagementStatus.expired, expired_at=Engagement.expires_at),
+            execution_options={"synchronize_session": "fetch"},
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def open_loads(
+        self, session: Session, *, now: datetime, provider_ids: Collection[int] | None = None
+    ) -> dict[int, int]:
+        """Open engagements (accepted, or proposed and not yet expired) per provider that has any."""
+        stmt = select(Engagement.provider_id, func.count()).where(_is_open(now)).group_by(Engagement.provider_id)
+        if provider_ids is None:
+            return {int(p): int(n) for p, n in session.execute(stmt)}
+        out: dict[int, int] = {}
+        for chunk in _chunks(provider_ids):
+            out.update({int(p): int(n) for p, n in session.execute(stmt.where(Engagement.provider_id.in_(chunk)))})
+        return out
+
+    def declined_same_request(self, session: Session, *, requester_id: str, text: str) -> set[int]:
+        """Providers who declined (or let expire) an earlier request of this requester with this text."""
+        stmt = (
+            select(Engagement.provider_id)
+            .join(HelpRequest, HelpRequest.id == Engagement.request_id)
+            .where(
+                HelpRequest.requester_id == requester_id,
+                HelpRequest.text == text,
+                Engagement.status.in_([EngagementStatus.declined, EngagementStatus.expired]),
+            )
+        )
+        return {int(p) for p in session.scalars(stmt)}
+
+    # -- aggregates for ranking -------------------------------------------------------------
+    def provider_stats(
+        self, session: Session, *, provider_ids: Collection[int], now: datetime
+    ) -> dict[int, ProviderStats]:
+        """Engagement counts and rating sums of many providers in two grouped queries per chunk."""
+        counts: dict[int, tuple[int, ...]] = {}
+        ratings: dict[int, tuple[int, int]] = {}
+        for chunk in _chunks(provider_ids):
+            stmt = (
+                select(
+                    Engagement.provider_id,
+                    func.count(),
+                    _count(Engagement.accepted_at.is_not(None)),
+                    _count(Engagement.status == EngagementStatus.declined),
+                    _count(_is_expired(now)),
+                    _count(_is_open(now)),
+                )
+                .where(Engagement.provider_id.in_(chunk))
+                .group_by(Engagement.provider_id)
+            )
+            for pid, *nums in session.execute(stmt):
+                counts[int(pid)] = tuple(int(n) for n in nums)
+            rstmt = (
+                select(Rating.provider_id, func.coalesce(func.sum(Rating.score), 0), func.count())
+                .where(Rating.provider_id.in_(chunk))
+                .group_by(Rating.provider_id)
+            )
+            for pid, total, n in session.execute(rstmt):
+                ratings[int(pid)] = (int(total), int(n))
+        out: dict[int, ProviderStats] = {}
+        for pid in set(counts) | set(ratings):
+            e, a, d, x, o = counts.get(pid, (0, 0, 0, 0, 0))
+            total, n = ratings.get(pid, (0, 0))
+            out[pid] = ProviderStats(e, a, d, x, o, total, n)
+        return out
+
+    def rating_totals(self, session: Session) -> tuple[int, int]:
+        """Sum and count of every rating in the organisation."""
+        total, n = session.execute(select(func.coalesce(func.sum(Rating.score), 0), func.count(Rating.id))).one()
+        return int(total), int(n)
+
+    def low_ratings(self, session: Session, *, provider_ids: Collection[int], max_score: int) -> list[LowRating]:
+        """Ratings of at most `max_score` for these providers, with their request vectors."""
+        out: list[LowRating] = []
+        for chunk in _chunks(provider_ids):
+            stmt = (
+                select(Rating.provider_id, Rating.score, HelpRequest.model_id, HelpRequest.embedding)
+                .join(Engagement, Engagement.id == Rating.engagement_id)
+                .join(HelpRequest, HelpRequest.id == Engagement.request_id)
+                .where(Rating.provider_id.in_(chunk), Rating.score <= max_score)
+            )
+            out.extend(LowRating(int(p), int(s), m, e) for p, s, m, e in session.execute(stmt))
+        return out
+
+    # -- evidence statements ----------------------------------------------------------------
+    def evidence_of(self, session: Session, *, provider_id: int) -> Sequence[StrengthStatement]:
+        """A provider's evidence statements, oldest first."""
+        stmt = (
+            select(StrengthStatement)
+            .where(StrengthStatement.employee_id == provider_id, StrengthStatement.kind == StatementKind.evidence)
+            .order_by(StrengthStatement.id)
+        )
+        return list(session.scalars(stmt))
