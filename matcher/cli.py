@@ -215,5 +215,116 @@ def model_prepare(force: Annotated[bool, typer.Option(help="convert again even i
     typer.echo(f"model ready at {folder}")
 
 
+
+@app.command()
+def simulate(
+    requests: Annotated[int, typer.Option(min=1, help="simulated requests per run")] = 2000,
+    window: Annotated[int, typer.Option(min=1, help="requests per reported window")] = 200,
+    seed: Annotated[int, typer.Option(help="seed of the organisation, the people and exploration")] = 7,
+    feedback: Annotated[bool, typer.Option("--feedback/--no-feedback", help="feedback effects on or off")] = True,
+    compare_runs: Annotated[bool, typer.Option("--compare", help="run with feedback on and off, side by side")] = False,
+    out: Annotated[Optional[Path], typer.Option(help="keep the simulation databases here")] = None,
+) -> None:
+    """Simulate the feedback loop on a synthetic organisation and print per-window metrics."""
+    import tempfile
+    from dataclasses import replace
+
+    from tqdm import tqdm
+
+    from matcher.simulation import SimConfig, check_targets, compare, describe, format_table, run_simulation
+
+    config = SimConfig(requests=requests, window=window, seed=seed, feedback=feedback)
+    work = out or Path(tempfile.mkdtemp(prefix="velho-sim-"))
+    typer.echo(describe(config))
+    runs = 2 if compare_runs else 1
+    with tqdm(total=requests * runs, desc="simulating", unit="request") as bar:
+        if compare_runs:
+            on, off = compare(config, work, on_request=lambda _i: bar.update())
+        else:
+            on, off = run_simulation(replace(config), work / "run", on_request=lambda _i: bar.update()), None
+    if off is None:
+        typer.echo(f"feedback {'on' if feedback else 'off'}")
+    typer.echo(format_table(on, off))
+    if off is not None:
+        failures = check_targets(on, off)
+        for failure in failures:
+            typer.echo(f"target missed: {failure}", err=True)
+        if failures:
+            raise typer.Exit(code=1)
+
+
+engagement_app = typer.Typer(help="Follow engagements (offers of a match to a provider) by hand.", no_args_is_help=True)
+app.add_typer(engagement_app, name="engagement")
+
+
+def _engagement_call(action: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """Run one EngagementService method in a unit of work and print the engagement as JSON."""
+    from matcher.feedback.schemas import to_read
+    from profiles.actor import Actor
+    from profiles.errors import VelhoError
+
+    velho = _started(progress=False)
+    try:
+        with velho.session() as session:
+            if action != "get":
+                kwargs["actor"] = Actor.admin()
+            result = getattr(velho.engagements, action)(session, **kwargs)
+            engagement = result[0] if isinstance(result, tuple) else result
+            text = to_read(engagement).model_dump_json(indent=2)
+    except VelhoError as exc:
+        _fail(exc.detail)
+    finally:
+        velho.close()
+    typer.echo(text)
+
+
+@engagement_app.command("propose")
+def engagement_propose(
+    request_id: str, provider: Annotated[str, typer.Argument(help="provider's external id")]
+) -> None:
+    """Offer a stored match request (see `velho match --json`) to one of its providers."""
+    _engagement_call("propose", request_id=request_id, provider_id=provider)
+
+
+@engagement_app.command("show")
+def engagement_show(engagement_id: int) -> None:
+    """Print an engagement with its timestamps and rating."""
+    _engagement_call("get", engagement_id=engagement_id)
+
+
+@engagement_app.command("accept")
+def engagement_accept(engagement_id: int) -> None:
+    """The provider accepts."""
+    _engagement_call("accept", engagement_id=engagement_id)
+
+
+@engagement_app.command("decline")
+def engagement_decline(engagement_id: int, reason: Annotated[Optional[str], typer.Option()] = None) -> None:
+    """The provider declines (optionally with a reason)."""
+    _engagement_call("decline", engagement_id=engagement_id, reason=reason)
+
+
+@engagement_app.command("complete")
+def engagement_complete(engagement_id: int) -> None:
+    """Mark accepted help as done."""
+    _engagement_call("complete", engagement_id=engagement_id)
+
+
+@engagement_app.command("cancel")
+def engagement_cancel(engagement_id: int, reason: Annotated[Optional[str], typer.Option()] = None) -> None:
+    """Call off a proposed or accepted engagement."""
+    _engagement_call("cancel", engagement_id=engagement_id, reason=reason)
+
+
+@engagement_app.command("rate")
+def engagement_rate(
+    engagement_id: int,
+    score: Annotated[int, typer.Argument(min=1, max=5)],
+    comment: Annotated[Optional[str], typer.Option()] = None,
+) -> None:
+    """Rate a completed engagement 1-5, once."""
+    _engagement_call("rate", engagement_id=engagement_id, score=score, comment=comment)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

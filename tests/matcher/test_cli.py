@@ -55,3 +55,33 @@ def test_errors_are_one_line_and_non_zero(env: Path) -> None:
     bad.write_bytes(b"\xff\xfe")
     result = runner.invoke(app, ["import", str(bad)])
     assert result.exit_code == 1 and "UTF-8" in result.output
+
+
+def test_engagement_lifecycle_from_the_command_line(env: Path) -> None:
+    src = env / "people.jsonl"
+    src.write_text(json.dumps({"external_id": "a1", "name": "Aino", "strengths": [{"text": "Excel-makrot"}]}))
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", str(src)]).exit_code == 0
+    result = runner.invoke(app, ["match", "Excel macros", "--json"])
+    request_id = json.loads(result.output[result.output.index("{"):])["request_id"]
+    result = runner.invoke(app, ["engagement", "propose", request_id, "a1"])
+    assert result.exit_code == 0, result.output
+    eid = str(json.loads(result.output)["id"])
+    for step in (["accept", eid], ["complete", eid], ["rate", eid, "5", "--comment", "kiitos"]):
+        result = runner.invoke(app, ["engagement", *step])
+        assert result.exit_code == 0, result.output
+    shown = json.loads(runner.invoke(app, ["engagement", "show", eid]).output)
+    assert shown["status"] == "completed" and shown["rating"]["score"] == 5
+    again = runner.invoke(app, ["engagement", "rate", eid, "4"])
+    assert again.exit_code == 1 and again.output.startswith("velho: ")
+    missing = runner.invoke(app, ["engagement", "show", "4242"])
+    assert missing.exit_code == 1 and missing.output.startswith("velho: ")
+
+
+def test_simulate_prints_the_window_table(env: Path) -> None:
+    result = CliRunner().invoke(app, ["simulate", "--requests", "40", "--window", "20", "--out", str(env / "sim")])
+    assert result.exit_code == 0, result.output
+    assert "p@1" in result.output and "gini" in result.output
+    rows = [line.split() for line in result.output.splitlines() if line.strip()[:2] in ("1 ", "2 ")]
+    assert [r[0] for r in rows] == ["1", "2"]
+    assert all(0 <= float(r[1]) <= 1 for r in rows)  # precision@1 of each window
