@@ -136,7 +136,7 @@ class IndexSync:
             ids: list[int] = []
             vectors: list[Vectors] = []
             langs: list[str] = []
-            roster = Roster()
+            roster = Roster(self.roster.lexical_keys())  # the same lexical indexes, rebuilt alongside
             for batch in self.repo.iter_indexable(session):
                 for emp in batch:
                     stmts = _roster_statements(emp)

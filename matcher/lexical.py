@@ -9,7 +9,7 @@ import math
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 _SNOWBALL = {"fi": "finnish", "sv": "swedish", "en": "english"}
@@ -83,25 +83,58 @@ class LexicalIndex:
         df = len(self._postings.get(term, {}))
         return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
 
-    def search(self, text: str, lang: str, *, limit: int = 200) -> dict[int, float]:
-        """BM25 score of every statement sharing a term with the query (top `limit`)."""
-        qterms = set(terms(text, lang, mode=self.mode, prefix=self.prefix))
+    def search(
+        self, text: str, lang: str, *, limit: int | None = 200, only: Collection[int] | None = None
+    ) -> dict[int, float]:
+        """BM25 score of every statement sharing a term with the query (top `limit`, None = all).
+
+        `only` scores just these statements (a candidate list or an eligible set).
+        """
+        return self._score(set(terms(text, lang, mode=self.mode, prefix=self.prefix)), limit, only)[0]
+
+    def search_normalised(
+        self, text: str, lang: str, *, limit: int | None = None, only: Collection[int] | None = None
+    ) -> dict[int, float]:
+        """`search` divided by the query's ceiling, so 0 ≤ score < 1 whatever the query length.
+
+        The ceiling is Σ idf(t)·(k1+1) over the query's indexed terms: BM25's term saturation
+        bound, reached only by a statement repeating every query term endlessly. The order of
+        statements is BM25's; a statement holding each query term once at average length scores
+        1/(k1+1) ≈ 0.45.
+        """
+        scores, ceiling = self._score(set(terms(text, lang, mode=self.mode, prefix=self.prefix)), limit, only)
+        return {sid: s / ceiling for sid, s in scores.items()} if ceiling > 0 else {}
+
+    def _score(
+        self, qterms: set[str], limit: int | None, only: Collection[int] | None
+    ) -> tuple[dict[int, float], float]:
+        """Scores (best first) and the query's ceiling Σ idf·(k1+1), read under one lock."""
         if not qterms or not self._lengths:
-            return {}
-        avg = self._total / max(len(self._lengths), 1)
+            return {}, 0.0
+        if only is not None and not isinstance(only, (set, frozenset)):
+            only = set(only)
         scores: dict[int, float] = defaultdict(float)
+        ceiling = 0.0
         with self._lock:
+            avg = self._total / max(len(self._lengths), 1)
             for term in qterms:
                 postings = self._postings.get(term)
                 if not postings:
                     continue
                 idf = self.idf(term)
-                for sid, tf in postings.items():
+                ceiling += idf * (self.k1 + 1)
+                if only is None:
+                    pairs: Iterable[tuple[int, int]] = postings.items()
+                elif len(only) < len(postings):
+                    pairs = ((sid, postings[sid]) for sid in only if sid in postings)
+                else:
+                    pairs = ((sid, tf) for sid, tf in postings.items() if sid in only)
+                for sid, tf in pairs:
                     length = self._lengths[sid]
                     norm = tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * length / avg))
                     scores[sid] += idf * norm
-        best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
-        return dict(best)
+        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        return dict(best if limit is None else best[:limit]), ceiling
 
     def __len__(self) -> int:
         return len(self._lengths)

@@ -96,6 +96,40 @@ def retrieve(sync: IndexSync, query: Vectors, *, people: int, elig: Eligibility)
     return grouped
 
 
+def retrieve_lexical(
+    sync: IndexSync, text: str, language: str, *, mode: str, prefix: int, elig: Eligibility
+) -> dict[int, list[StatementHit]]:
+    """Every eligible employee with a statement sharing a term with the request, by BM25.
+
+    Each hit's `similarity` is the statement's BM25 normalised to 0..1 by the query's ceiling
+    (`LexicalIndex.search_normalised`); only matching statements are listed. The whole eligible
+    roster is scored, so filters never shorten the list.
+    """
+    roster = sync.roster
+    with sync.lock():
+        lex = roster.lexical_index(mode, prefix)
+        only = roster.statement_ids_of(elig.allow - elig.deny) if elig.allow is not None else None
+        scores = lex.search_normalised(text, language, limit=None, only=only)
+        grouped: dict[int, list[StatementHit]] = {}
+        for sid, score in scores.items():
+            stmt = roster.statements.get(sid)
+            if stmt is None or stmt.employee_id in elig.deny:
+                continue
+            grouped.setdefault(stmt.employee_id, []).append(
+                StatementHit(sid, score, kind=stmt.kind, level=stmt.level, rating=stmt.rating)
+            )
+    return grouped
+
+
+def lexical_scores(
+    sync: IndexSync, text: str, language: str, *, mode: str, prefix: int, statement_ids: Collection[int]
+) -> dict[int, float]:
+    """Normalised BM25 (0..1) of these statements for the request; absent = no shared term."""
+    with sync.lock():
+        lex = sync.roster.lexical_index(mode, prefix)
+        return lex.search_normalised(text, language, limit=None, only=statement_ids)
+
+
 def as_query(vec: Vectors) -> Vectors:
     """A single contiguous float32 row."""
     return np.ascontiguousarray(vec, dtype=np.float32).reshape(-1)

@@ -1,7 +1,9 @@
 """In-memory view of the indexed employees and statements, kept in step with the index.
 
 Filters and explanations need employee fields and statement texts for every hit; reading
-them from the database per request would cost more than the vector search itself.
+them from the database per request would cost more than the vector search itself. The
+lexical (BM25) indexes live here too: every `put`/`drop`/`clear` that changes the vector
+index's statements changes them alike, so profile changes, erasure and rebuilds reach both.
 """
 
 from __future__ import annotations
@@ -10,7 +12,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from matcher.lexical import LexicalIndex
 from profiles.models import Employee
+
+# A lexical index's normalisation: ("stem", 0) or ("truncate", prefix length).
+LexicalKey = tuple[str, int]
+
+
+def lexical_key(mode: str, prefix: int) -> LexicalKey:
+    """The key of a normalisation (the prefix matters only when truncating)."""
+    return (mode, prefix if mode == "truncate" else 0)
 
 
 @dataclass(frozen=True)
@@ -42,9 +53,16 @@ class RosterEmployee:
 
 
 class Roster:
-    """Indexed employees and statements, with lookups by unit and language."""
+    """Indexed employees and statements, with lookups by unit and language.
 
-    def __init__(self) -> None:
+    `lexical` lists the normalisations whose BM25 index to keep; one asked for later through
+    `lexical_index` is built from the statements then and kept in step from then on.
+    """
+
+    def __init__(self, lexical: Iterable[LexicalKey] = ()) -> None:
+        self._lexical: dict[LexicalKey, LexicalIndex] = {
+            key: LexicalIndex(mode=key[0], prefix=key[1] or 5) for key in lexical
+        }
         self.employees: dict[int, RosterEmployee] = {}
         self.statements: dict[int, RosterStatement] = {}
         self.by_external_id: dict[str, int] = {}
@@ -67,6 +85,8 @@ class Roster:
         for stmt in statements:
             self.statements[stmt.id] = stmt
             entry.statement_ids.append(stmt.id)
+            for lex in self._lexical.values():
+                lex.add(stmt.id, stmt.text, stmt.language)
         self.employees[entry.id] = entry
         self.by_external_id[entry.external_id] = entry.id
         self._by_unit[entry.unit].add(entry.id)
@@ -84,11 +104,31 @@ class Roster:
             self._by_language[lang].discard(employee_id)
         for sid in entry.statement_ids:
             self.statements.pop(sid, None)
+        for lex in self._lexical.values():
+            lex.remove(entry.statement_ids)
         return list(entry.statement_ids)
 
     def clear(self) -> None:
-        """Forget everything."""
-        self.__init__()  # type: ignore[misc]
+        """Forget every employee and statement (the lexical normalisations stay wanted, empty)."""
+        self.__init__(self.lexical_keys())  # type: ignore[misc]
+
+    def lexical_keys(self) -> list[LexicalKey]:
+        """The normalisations whose lexical index is kept (a rebuilt roster keeps the same)."""
+        return list(self._lexical)
+
+    def lexical_index(self, mode: str, prefix: int) -> LexicalIndex:
+        """The BM25 index of every statement under this normalisation, built on first use.
+
+        Callers hold the sync lock, as for every other roster read during a search.
+        """
+        key = lexical_key(mode, prefix)
+        lex = self._lexical.get(key)
+        if lex is None:
+            lex = LexicalIndex(mode=key[0], prefix=key[1] or 5)
+            for stmt in self.statements.values():
+                lex.add(stmt.id, stmt.text, stmt.language)
+            self._lexical[key] = lex
+        return lex
 
     def employees_in_units(self, units: Iterable[str]) -> set[int]:
         """Employee ids in any of the units."""

@@ -74,8 +74,8 @@ def rank_requests(velho: Velho, data: EvalSet, *, k: int = 10) -> dict[str, list
     out: dict[str, list[str]] = {}
     roster = velho.sync.roster
     for req in data.requests:
-        query, _ = velho.matching.encode_request(req.text)
-        ranked = velho.matching.rank(query, k=k, requester_id=req.requester_id)
+        query, language = velho.matching.query_for(req.text)  # no encoding in lexical mode
+        ranked = velho.matching.rank(query, k=k, text=req.text, language=language, requester_id=req.requester_id)
         out[req.id] = [roster.employees[c.employee_id].external_id for c in ranked]
     return out
 
