@@ -57,3 +57,21 @@ def test_bad_match_input_is_422_and_stores_nothing(staffed: TestClient, velho: V
     assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
     with velho.session() as s:
         assert s.scalar(select(func.count(HelpRequest.id))) == 0
+
+
+@pytest.mark.parametrize("raw", [b'{"text": "Excel \xff\xfe makrot"}', b'{"text": "Excel', b"\xef\xbb"])
+def test_undecodable_or_broken_json_is_4xx_problem_and_stores_nothing(staffed: TestClient, velho: Velho, raw: bytes) -> None:
+    headers = {**AUTH, "content-type": "application/json"}
+    r = staffed.post("/v1/match", content=raw, headers=headers)
+    assert 400 <= r.status_code < 500 and r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["status"] == r.status_code and r.json()["detail"]
+    with velho.session() as s:
+        assert s.scalar(select(func.count(HelpRequest.id))) == 0
+
+
+def test_invalid_utf8_in_a_profile_changes_nothing(staffed: TestClient) -> None:
+    before = staffed.get("/v1/employees/nurse", headers=AUTH).json()
+    headers = {**AUTH, "content-type": "application/json"}
+    r = staffed.put("/v1/employees/nurse", content=b'{"name": "Aino \xc3\x28"}', headers=headers)
+    assert 400 <= r.status_code < 500 and r.headers["content-type"].startswith("application/problem+json")
+    assert staffed.get("/v1/employees/nurse", headers=AUTH).json() == before
