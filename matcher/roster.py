@@ -24,6 +24,11 @@ def lexical_key(mode: str, prefix: int) -> LexicalKey:
     return (mode, prefix if mode == "truncate" else 0)
 
 
+def _empty_lexical(key: LexicalKey) -> LexicalIndex:
+    mode, prefix = key
+    return LexicalIndex(mode=mode, prefix=prefix or 5)  # stemming ignores the prefix
+
+
 @dataclass(frozen=True)
 class RosterStatement:
     """What retrieval and explanations need of a statement."""
@@ -60,9 +65,7 @@ class Roster:
     """
 
     def __init__(self, lexical: Iterable[LexicalKey] = ()) -> None:
-        self._lexical: dict[LexicalKey, LexicalIndex] = {
-            key: LexicalIndex(mode=key[0], prefix=key[1] or 5) for key in lexical
-        }
+        self._lexical: dict[LexicalKey, LexicalIndex] = {key: _empty_lexical(key) for key in lexical}
         self.employees: dict[int, RosterEmployee] = {}
         self.statements: dict[int, RosterStatement] = {}
         self.by_external_id: dict[str, int] = {}
@@ -124,7 +127,7 @@ class Roster:
         key = lexical_key(mode, prefix)
         lex = self._lexical.get(key)
         if lex is None:
-            lex = LexicalIndex(mode=key[0], prefix=key[1] or 5)
+            lex = _empty_lexical(key)
             for stmt in self.statements.values():
                 lex.add(stmt.id, stmt.text, stmt.language)
             self._lexical[key] = lex

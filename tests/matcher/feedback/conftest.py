@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from matcher.evaluation.topic_encoder import TopicEncoder
@@ -82,15 +81,6 @@ def velho(settings: Settings, topic_encoder: TopicEncoder, engine: Engine, clock
     v.start()
     yield v
     v.sync.save()
-
-
-@pytest.fixture
-def client(settings: Settings, velho: Velho) -> Iterator[TestClient]:
-    """Real HTTP through the ASGI app."""
-    from api.app import create_app
-
-    with TestClient(create_app(settings, velho=velho)) as c:
-        yield c
 
 
 class Org:
