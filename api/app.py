@@ -13,8 +13,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.errors import install_error_handlers, problem
 from api.routes import employees, engagements, health, matching
-from matcher.settings import Settings, get_settings
-from matcher.wiring import Velho, build
+from matcher.app.settings import Settings, get_settings
+from matcher.app.wiring import Velho, build
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.auth import authenticate
-from matcher.service import MatchService
-from matcher.wiring import Velho
+from matcher.matching.service import MatchService
+from matcher.app.wiring import Velho
 from profiles.actor import Actor
 from profiles.errors import ConcurrentUpdate
 from profiles.service import ProfileService

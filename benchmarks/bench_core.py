@@ -88,7 +88,7 @@ def fill_synthetic(db: Path, n: int, *, dim: int = 384, per: int = 5, seed: int 
     """n employees with `per` random-vector statements each, written straight to the database."""
     from sqlalchemy import insert
 
-    from matcher.migrate import upgrade_database
+    from matcher.app.migrate import upgrade_database
     from profiles.db import make_engine
     from profiles.models import Employee, ProfileChange, StrengthStatement
 

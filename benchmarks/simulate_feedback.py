@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from matcher.simulation import SimConfig, check_targets, compare, describe, format_table
+from matcher.evaluation.simulation import SimConfig, check_targets, compare, describe, format_table
 
 
 def say(line: str) -> None:

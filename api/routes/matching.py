@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from api.deps import ActorDep, MatchServiceDep, SessionDep
 from api.errors import problem_responses
-from matcher.schemas import MatchCreate, MatchRead
+from matcher.matching.schemas import MatchCreate, MatchRead
 
 router = APIRouter(prefix="/v1", tags=["matching"])
 

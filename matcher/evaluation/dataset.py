@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from matcher.schemas import MAX_REQUEST_CHARS
+from matcher.matching.schemas import MAX_REQUEST_CHARS
 from profiles.schemas import ProfileCreate, StrengthIn
 
 

@@ -12,8 +12,8 @@ from typing import Any
 from embeddings.encoder import Encoder
 from matcher.evaluation.dataset import EvalSet, load_eval_set
 from matcher.evaluation.metrics import average, request_metrics
-from matcher.settings import Settings
-from matcher.wiring import Velho, build
+from matcher.app.settings import Settings
+from matcher.app.wiring import Velho, build
 from profiles.importer import ParsedImport, import_rows
 
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from matcher.models import HelpRequest
+from matcher.matching.models import HelpRequest
 from profiles.db import Base
 from profiles.models import Employee, utcnow
 

@@ -30,10 +30,11 @@ from matcher.feedback.effects import (
 from matcher.feedback.repository import EngagementRepository, ProviderStats
 from matcher.feedback.schemas import as_utc
 from matcher.feedback.service import Clock
-from matcher.indexing import IndexSync
-from matcher.ranking import relevance
-from matcher.service import Candidate
-from matcher.settings import FeedbackWeights, RankingWeights
+from matcher.index.sync import IndexSync
+from matcher.matching.ranking import relevance
+from matcher.matching.service import Candidate
+from matcher.feedback.weights import FeedbackWeights
+from matcher.matching.weights import RankingWeights
 from profiles.models import StatementKind, utcnow
 
 COMPONENTS = ("quality", "responsiveness", "evidence", "low_ratings", "load", "exploration")

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matcher.feedback.models import Engagement, EngagementStatus, Rating
-from matcher.models import HelpRequest
+from matcher.matching.models import HelpRequest
 from profiles.models import StatementKind, StrengthStatement
 
 CHUNK = 500

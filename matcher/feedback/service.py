@@ -36,9 +36,9 @@ from matcher.feedback.errors import (
 from matcher.feedback.models import Engagement, EngagementStatus, Rating
 from matcher.feedback.repository import EngagementRepository
 from matcher.feedback.schemas import as_utc
-from matcher.models import HelpRequest
-from matcher.repository import RequestRepository
-from matcher.settings import FeedbackWeights
+from matcher.matching.models import HelpRequest
+from matcher.matching.repository import RequestRepository
+from matcher.feedback.weights import FeedbackWeights
 from profiles.actor import Actor
 from profiles.embedding import embed_statements, new_statement
 from profiles.models import Availability, StatementKind, utcnow

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from builders import body
 from conftest import AUTH
-from matcher.wiring import Velho
+from matcher.app.wiring import Velho
 from profiles.models import Employee, StrengthStatement
 
 PROBLEM = "application/problem+json"

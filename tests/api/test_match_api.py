@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from builders import body
 from conftest import AUTH
-from matcher.models import HelpRequest, MatchResult
-from matcher.wiring import Velho
+from matcher.matching.models import HelpRequest, MatchResult
+from matcher.app.wiring import Velho
 
 
 @pytest.fixture

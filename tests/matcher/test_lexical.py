@@ -11,11 +11,11 @@ from sqlalchemy import Engine
 
 from builders import put
 from embeddings.encoder import Encoder
-from matcher.lexical import LexicalIndex, terms
-from matcher.models import HelpRequest
-from matcher.schemas import MatchCreate, MatchFilters, MatchItem, MatchRead
-from matcher.settings import RankingWeights, Settings
-from matcher.wiring import Velho, build
+from matcher.index.lexical import LexicalIndex, terms
+from matcher.matching.models import HelpRequest
+from matcher.matching.schemas import MatchCreate, MatchFilters, MatchItem, MatchRead
+from matcher.app.settings import RankingWeights, Settings
+from matcher.app.wiring import Velho, build
 from profiles.actor import Actor
 
 

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from builders import put
-from matcher.schemas import MatchCreate, MatchFilters
-from matcher.settings import Settings
-from matcher.wiring import Velho, build
+from matcher.matching.schemas import MatchCreate, MatchFilters
+from matcher.app.settings import Settings
+from matcher.app.wiring import Velho, build
 from profiles.actor import Actor
 from profiles.models import StrengthStatement
 

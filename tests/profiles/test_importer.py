@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from matcher.wiring import Velho
+from matcher.app.wiring import Velho
 from profiles.errors import InvalidProfile
 from profiles.importer import decode_payload, import_rows, load_records, validate_records
 from profiles.models import Employee

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from builders import profile, put
-from matcher.wiring import Velho
+from matcher.app.wiring import Velho
 from profiles.actor import Actor
 from profiles.errors import NotProfileOwner, ProfileNotFound, VersionMismatch
 from profiles.models import Employee, ProfileChange, StrengthStatement

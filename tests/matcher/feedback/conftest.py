@@ -14,9 +14,9 @@ from sqlalchemy import Engine
 
 from matcher.evaluation.topic_encoder import TopicEncoder
 from matcher.feedback.models import Engagement
-from matcher.schemas import MatchCreate, MatchRead
-from matcher.settings import FeedbackWeights, RankingWeights, Settings
-from matcher.wiring import Velho, build
+from matcher.matching.schemas import MatchCreate, MatchRead
+from matcher.app.settings import FeedbackWeights, RankingWeights, Settings
+from matcher.app.wiring import Velho, build
 from profiles.actor import Actor
 from profiles.schemas import ProfileCreate
 

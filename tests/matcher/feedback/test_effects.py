@@ -18,7 +18,7 @@ from matcher.feedback.effects import (
     responsiveness_score,
     unit_draw,
 )
-from matcher.settings import FeedbackWeights
+from matcher.feedback.weights import FeedbackWeights
 
 W = FeedbackWeights()
 

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import Engine
 
 from embeddings.encoder import Encoder
-from matcher.schemas import MatchCreate
-from matcher.settings import FeedbackWeights, RankingWeights, Settings
-from matcher.wiring import Velho, build
+from matcher.matching.schemas import MatchCreate
+from matcher.app.settings import FeedbackWeights, RankingWeights, Settings
+from matcher.app.wiring import Velho, build
 from profiles.actor import Actor
 from profiles.schemas import ProfileCreate
 

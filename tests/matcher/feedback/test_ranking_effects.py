@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from matcher.feedback.models import Engagement, Rating
 from matcher.feedback.ranker import COMPONENTS
-from matcher.schemas import MatchItem
+from matcher.matching.schemas import MatchItem
 from profiles.actor import Actor
 from profiles.models import StatementKind, StrengthStatement
 from profiles.service import to_read

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.simulation import SimConfig, check_targets, compare, gini, run_simulation
+from matcher.evaluation.simulation import SimConfig, check_targets, compare, gini, run_simulation
 
 SMALL = SimConfig(requests=200, window=100, seed=7)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from matcher.models import HelpRequest, MatchResult
+from matcher.matching.models import HelpRequest, MatchResult
 
 
 class RequestRepository:

@@ -31,9 +31,9 @@ from matcher.evaluation.synthetic_org import (
     topics,
 )
 from matcher.feedback.errors import ProviderUnavailable
-from matcher.schemas import MatchCreate
-from matcher.settings import FeedbackWeights, RankingWeights, Settings
-from matcher.wiring import Velho, build
+from matcher.matching.schemas import MatchCreate
+from matcher.app.settings import FeedbackWeights, RankingWeights, Settings
+from matcher.app.wiring import Velho, build
 from profiles.actor import Actor
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)

@@ -15,10 +15,10 @@ from embeddings.encoder import Encoder
 from embeddings.factory import build_encoder
 from matcher.feedback.ranker import FeedbackRanker
 from matcher.feedback.service import EngagementService
-from matcher.indexing import IndexSync
-from matcher.migrate import upgrade_database
-from matcher.service import MatchService
-from matcher.settings import Settings
+from matcher.index.sync import IndexSync
+from matcher.app.migrate import upgrade_database
+from matcher.matching.service import MatchService
+from matcher.app.settings import Settings
 from profiles.db import make_engine, make_session_factory, session_scope
 from profiles.service import ProfileService
 

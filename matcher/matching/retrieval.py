@@ -9,8 +9,8 @@ import numpy as np
 
 from embeddings.encoder import Vectors
 from matcher.index import IdFilter
-from matcher.indexing import IndexSync
-from matcher.ranking import StatementHit
+from matcher.index.sync import IndexSync
+from matcher.matching.ranking import StatementHit
 
 # First pass asks for this many statements per wanted person, then widens fourfold.
 STATEMENTS_PER_PERSON = 4

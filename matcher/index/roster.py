@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from matcher.lexical import LexicalIndex
+from matcher.index.lexical import LexicalIndex
 from profiles.models import Employee
 
 # A lexical index's normalisation: ("stem", 0) or ("truncate", prefix length).

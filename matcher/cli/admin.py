@@ -1,0 +1,40 @@
+"""Admin groups: `velho index …`, `velho model …`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from matcher.cli.base import app, load_settings
+
+index_app = typer.Typer(help="Manage the vector index.", no_args_is_help=True)
+model_app = typer.Typer(help="Manage the embedding model.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+app.add_typer(model_app, name="model")
+
+
+@index_app.command("rebuild")
+def index_rebuild() -> None:
+    """Rebuild the index from stored vectors (re-embedding only after a model change)."""
+    from matcher.app.wiring import build
+
+    velho = build(load_settings())
+    try:
+        from matcher.app.migrate import upgrade_database
+
+        upgrade_database(velho.engine)
+        with velho.session() as session:
+            count = velho.sync.rebuild(session, progress=True)
+    finally:
+        velho.close()
+    typer.echo(f"index rebuilt: {count} statement vectors")
+
+
+@model_app.command("prepare")
+def model_prepare(force: Annotated[bool, typer.Option(help="convert again even if a good copy exists")] = False) -> None:
+    """Convert the bundled e5 weights for sentence-transformers (done on first use anyway)."""
+    from embeddings.e5_convert import prepare_e5_folder
+
+    folder = prepare_e5_folder(load_settings().cache_dir, force=force)
+    typer.echo(f"model ready at {folder}")

@@ -1,0 +1,39 @@
+"""`RankingWeights`: every constant of relevance ranking, tuned on the dev sets (README lists them)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class RankingWeights(BaseModel):
+    """Every constant of the ranking, tuned on the dev sets and the simulation (README lists them)."""
+
+    # Relevance: best statement, plus a bonus for further statements close to the best one.
+    extra_statement_bonus: float = 0.05
+    extra_statement_window: float = 0.05
+    extra_statement_count: int = 2
+    # Evidence statements (well-rated past help) count a little below declared strengths.
+    evidence_discount: float = 0.03
+    # Level 1..5 the employee gave a statement: small nudge around level 3.
+    level_weight: float = 0.002
+    # Language correction: subtract this share of each language's mean vector.
+    centering_strength: float = 0.75
+    centering_min_statements: int = 20
+    # Ranker: "dense" (e5 + FAISS, the default) or "lexical": BM25 alone, person score = best statement,
+    # the fallback that needs no request encoding and the baseline `VELHO_RANKING__MODE=lexical velho eval DIR`
+    # reproduces (ESCO dev nDCG@10 0.233 vs dense 0.361). Feedback components are dense-only.
+    mode: Literal["dense", "lexical"] = "dense"
+    # Dense mode: candidates gain lexical_weight × BM25 of their best statement, normalised to 0..1 by the
+    # query's ceiling Σ idf·(k1+1). 0 (default) = off, ranking unchanged: at 0.02 ESCO dev nDCG@10 +0.002,
+    # Stack Exchange dev −0.008 (0.05: +0.005 / −0.013), so not adopted.
+    lexical_weight: float = Field(default=0.0, ge=0)
+    # Word normalisation of the lexical index: "truncate" to the first `lexical_prefix` letters beats
+    # Snowball "stem" (fi/sv/en) in lexical mode on both dev sets (nDCG@10 ESCO 0.233 vs 0.169, SE 0.217
+    # vs 0.210); prefix 5 beats 4 and 6 on both. Finnish inflected compounds share a prefix, not a stem.
+    lexical_normalisation: Literal["stem", "truncate"] = "truncate"
+    lexical_prefix: int = Field(default=5, ge=2)
+    # Candidate pool re-ranked per request, as a multiple of k (and at least `pool_min`).
+    pool_factor: int = 3
+    pool_min: int = 30
