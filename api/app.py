@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from api.errors import install_error_handlers, problem
-from api.routes import employees, engagements, health, matching
+from api.body_limit import BodyLimit
+from api.errors import install_error_handlers, problem_responses
+from api.routes import employees, engagements, health, index, matching
 from matcher.app.settings import Settings, get_settings
 from matcher.app.wiring import Velho, build
 
@@ -44,12 +45,14 @@ def create_app(settings: Settings | None = None, *, velho: Velho | None = None) 
         own = velho is None
         app.state.velho = velho or build(settings)
         if own:
-            await run_in_threadpool(app.state.velho.start)
+            # The index loads in the follower's thread: the process answers at once, /readyz says
+            # when it may take traffic, and matches answer 503 until then.
+            await run_in_threadpool(lambda: app.state.velho.start(block=False))
         try:
             yield
         finally:
             if own:
-                app.state.velho.close()
+                await run_in_threadpool(app.state.velho.close)
 
     app = FastAPI(
         title="Velho",
@@ -59,11 +62,12 @@ def create_app(settings: Settings | None = None, *, velho: Velho | None = None) 
     )
     app.state.admin_token = settings.admin_token or _generated_token()
     install_error_handlers(app)
-    _limit_body_size(app, settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(employees.router)
     app.include_router(matching.router)
     app.include_router(engagements.router)
+    app.include_router(index.router)
     _add_problem_schema(app)
     return app
 
@@ -75,17 +79,6 @@ def _generated_token() -> str:
     return token
 
 
-def _limit_body_size(app: FastAPI, limit: int) -> None:
-    """413 for bodies over the limit, checked before anything reads them."""
-
-    @app.middleware("http")
-    async def body_limit(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > limit:
-            return problem(413, "Payload too large", f"bodies are limited to {limit} bytes", slug="payload-too-large")
-        return await call_next(request)
-
-
 def _add_problem_schema(app: FastAPI) -> None:
     """Publish the Problem schema that the error responses reference."""
     original = app.openapi
@@ -95,7 +88,27 @@ def _add_problem_schema(app: FastAPI) -> None:
             return app.openapi_schema
         schema = original()
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = Problem.model_json_schema()
+        _declare_common_errors(schema)
         app.openapi_schema = schema
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _declare_common_errors(schema: dict[str, object]) -> None:
+    """Errors any operation can answer, declared once: an unreachable database or loading index (503)
+    on every `/v1` operation, a missing or wrong credential (401) there too, and an unreadable (400)
+    or oversized (413) body wherever a body is taken."""
+    common = problem_responses(401, 503)
+    paths = schema.get("paths", {})
+    assert isinstance(paths, dict)
+    for path, operations in paths.items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            if path.startswith("/v1/"):
+                for code, spec in common.items():
+                    responses.setdefault(str(code), spec)
+            if "requestBody" in operation:
+                # 400: the body is not JSON (or not UTF-8) at all; 413: it is too large.
+                for code, spec in problem_responses(400, 413).items():
+                    responses.setdefault(str(code), spec)

@@ -16,9 +16,19 @@ def authenticate(request: Request) -> Actor:
     scheme, _, token = header.partition(" ")
     expected: str = request.app.state.admin_token
     if scheme.lower() != "bearer" or not token:
-        raise ApiProblem(401, "Unauthorized", "send Authorization: Bearer <token>", slug="unauthorized",
-                         headers={"WWW-Authenticate": "Bearer"})
+        raise ApiProblem(
+            401,
+            "Unauthorized",
+            "send Authorization: Bearer <token>",
+            slug="unauthorized",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     if not hmac.compare_digest(token.strip().encode(), expected.encode()):
-        raise ApiProblem(401, "Unauthorized", "the token is not valid", slug="unauthorized",
-                         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        raise ApiProblem(
+            401,
+            "Unauthorized",
+            "the token is not valid",
+            slug="unauthorized",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
     return Actor.admin()

@@ -6,15 +6,12 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from api.auth import authenticate
-from matcher.matching.service import MatchService
 from matcher.app.wiring import Velho
+from matcher.matching.service import MatchService
 from profiles.actor import Actor
-from profiles.errors import ConcurrentUpdate
 from profiles.service import ProfileService
 
 
@@ -25,25 +22,13 @@ def get_velho(request: Request) -> Velho:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One unit of work per request: commit on success, roll back on error, then sync the index.
+    """The request's unit of work (`Velho.session`): commit on success, roll back on error.
 
     Bound with `scope="function"` so the commit happens before the response is sent: a failed
     commit is an error response, never a 200 for data that was not stored.
     """
-    velho = get_velho(request)
-    session = velho.sessions()
-    try:
+    with get_velho(request).session() as session:
         yield session
-        try:
-            session.commit()
-        except (StaleDataError, IntegrityError) as exc:
-            raise ConcurrentUpdate("the data changed concurrently; read it again and retry") from exc
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-    velho.after_commit()
 
 
 VelhoDep = Annotated[Velho, Depends(get_velho)]

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -62,23 +62,36 @@ def import_esco(work: Path, *, cold: bool) -> float:
     (work / "velho.db").unlink(missing_ok=True)
     shutil.rmtree(work / "index", ignore_errors=True)
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "matcher.cli", "import", str(src)], env=env, check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "matcher.cli", "import", str(src)],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - t
 
 
 def prepare_model(work: Path) -> float:
     """Seconds for `velho model prepare` (converting the bundled e5 once for this data dir)."""
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "matcher.cli", "model", "prepare"], env=_env(work), check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "matcher.cli", "model", "prepare"],
+        env=_env(work),
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - t
 
 
 def _env(work: Path, db: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({"VELHO_DATA_DIR": str(work), "VELHO_ADMIN_TOKEN": TOKEN, "HF_HUB_OFFLINE": "1",
-                "VELHO_LOG_LEVEL": "WARNING"})
+    env.update(
+        {"VELHO_DATA_DIR": str(work), "VELHO_ADMIN_TOKEN": TOKEN, "HF_HUB_OFFLINE": "1", "VELHO_LOG_LEVEL": "WARNING"}
+    )
     if db is not None:
         env["VELHO_DATABASE_URL"] = f"sqlite:///{db}"
     return env
@@ -95,21 +108,52 @@ def fill_synthetic(db: Path, n: int, *, dim: int = 384, per: int = 5, seed: int 
     engine = make_engine(f"sqlite:///{db}")
     upgrade_database(engine)
     rng = np.random.default_rng(seed)
-    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
     with engine.begin() as conn:
         for start in range(0, n, 5000):
             ids = range(start + 1, min(start + 5000, n) + 1)
-            conn.execute(insert(Employee), [
-                {"id": i, "external_id": f"S{i:06d}", "name": f"Synthetic {i}", "unit": f"Unit {i % 40}",
-                 "title": None, "supervisor": False, "languages": ["fi"], "availability": "available",
-                 "capacity": 3, "visible": True, "version": 1, "created_at": now, "updated_at": now} for i in ids])
+            conn.execute(
+                insert(Employee),
+                [
+                    {
+                        "id": i,
+                        "external_id": f"S{i:06d}",
+                        "name": f"Synthetic {i}",
+                        "unit": f"Unit {i % 40}",
+                        "title": None,
+                        "supervisor": False,
+                        "languages": ["fi"],
+                        "availability": "available",
+                        "capacity": 3,
+                        "visible": True,
+                        "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for i in ids
+                ],
+            )
             vecs = rng.normal(size=(len(ids) * per, dim)).astype(np.float32)
             vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-            conn.execute(insert(StrengthStatement), [
-                {"employee_id": i, "position": j, "text": f"synthetic statement {j} of {i}", "level": None,
-                 "language": "fi", "kind": "declared", "text_hash": f"{i}-{j}", "model_id": "multilingual-e5-small-q4",
-                 "embedding": vecs[(i - start - 1) * per + j].tobytes(), "created_at": now}
-                for i in ids for j in range(per)])
+            conn.execute(
+                insert(StrengthStatement),
+                [
+                    {
+                        "employee_id": i,
+                        "position": j,
+                        "text": f"synthetic statement {j} of {i}",
+                        "level": None,
+                        "language": "fi",
+                        "kind": "declared",
+                        "text_hash": f"{i}-{j}",
+                        "model_id": "multilingual-e5-small-q4",
+                        "embedding": vecs[(i - start - 1) * per + j].tobytes(),
+                        "created_at": now,
+                    }
+                    for i in ids
+                    for j in range(per)
+                ],
+            )
         conn.execute(insert(ProfileChange), [{"employee_id": 0, "at": now}])
     engine.dispose()
 
@@ -117,8 +161,21 @@ def fill_synthetic(db: Path, n: int, *, dim: int = 384, per: int = 5, seed: int 
 def serve_and_measure(work: Path, db: Path | None, queries: list[str], port: int) -> dict[str, float]:
     """Start the real server, wait until ready, time POST /v1/match, read its RSS."""
     env = _env(work, db)
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--port", str(port),
-                             "--log-level", "warning"], env=env, cwd=ROOT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "api.app:create_app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         t0 = time.perf_counter()
@@ -145,17 +202,24 @@ def serve_and_measure(work: Path, db: Path | None, queries: list[str], port: int
             filt = []
             for q in queries[:50]:
                 t = time.perf_counter()
-                client.post("/v1/match", json={"text": q, "k": 10, "filters": {"units": ["Unit 3", "Sairaalapalvelut"]}},
-                            headers=headers).raise_for_status()
+                client.post(
+                    "/v1/match",
+                    json={"text": q, "k": 10, "filters": {"units": ["Unit 3", "Sairaalapalvelut"]}},
+                    headers=headers,
+                ).raise_for_status()
                 filt.append((time.perf_counter() - t) * 1000)
         rss = _rss_mb(proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=60)
     lat.sort()
-    return {"startup_s": round(startup, 1), "p50_ms": round(lat[len(lat) // 2], 1),
-            "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 1),
-            "filtered_p50_ms": round(sorted(filt)[len(filt) // 2], 1), "rss_mb": rss}
+    return {
+        "startup_s": round(startup, 1),
+        "p50_ms": round(lat[len(lat) // 2], 1),
+        "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 1),
+        "filtered_p50_ms": round(sorted(filt)[len(filt) // 2], 1),
+        "rss_mb": rss,
+    }
 
 
 def _rss_mb(pid: int) -> float:
@@ -175,21 +239,32 @@ def main() -> None:
     queries = (queries * (args.queries // len(queries) + 1))[: args.queries]
     work = Path(tempfile.mkdtemp(prefix="velho-bench-"))
     try:
-        print("encode throughput (default encoder, distinct ESCO statements):", encode_throughput(args.encode), flush=True)
+        print(
+            "encode throughput (default encoder, distinct ESCO statements):", encode_throughput(args.encode), flush=True
+        )
         print(f"model prepare (convert bundled e5, first start only): {prepare_model(work):.1f} s", flush=True)
         cold = import_esco(work, cold=True)
         warm = import_esco(work, cold=False)
-        print(f"import 3,500 employees (ESCO dev, velho import): cold cache {cold:.1f} s, warm cache {warm:.1f} s", flush=True)
+        print(
+            f"import 3,500 employees (ESCO dev, velho import): cold cache {cold:.1f} s, warm cache {warm:.1f} s",
+            flush=True,
+        )
         print("match over HTTP, 3,500 employees:", serve_and_measure(work, None, queries, 8711), flush=True)
         if args.large:
             big = work / "large"
             big.mkdir()
             t = time.perf_counter()
             fill_synthetic(big / "large.db", args.large)
-            print(f"synthetic {args.large:,} employees x 5 statements written in {time.perf_counter() - t:.1f} s", flush=True)
+            print(
+                f"synthetic {args.large:,} employees x 5 statements written in {time.perf_counter() - t:.1f} s",
+                flush=True,
+            )
             shutil.copytree(work / "cache", big / "cache")
-            print(f"match over HTTP, {args.large:,} employees (random unit vectors):",
-                  serve_and_measure(big, big / "large.db", queries, 8712), flush=True)
+            print(
+                f"match over HTTP, {args.large:,} employees (random unit vectors):",
+                serve_and_measure(big, big / "large.db", queries, 8712),
+                flush=True,
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -112,7 +112,7 @@ class CachedEncoder:
         hashes = [text_hash(t) for t in texts]
         found = self.cache.get_many(info.model_id, kind, hashes)
         missing: dict[str, str] = {}
-        for h, t in zip(hashes, texts):
+        for h, t in zip(hashes, texts, strict=True):
             if h not in found and h not in missing:
                 missing[h] = t
         if missing:
@@ -120,7 +120,7 @@ class CachedEncoder:
             # Encode shortest first: batches of similar length waste less padding.
             order = sorted(missing, key=lambda h: len(missing[h]))
             vecs = fn([missing[h] for h in order], progress=progress)
-            new = list(zip(order, vecs))
+            new = list(zip(order, vecs, strict=True))
             self.cache.put_many(info.model_id, kind, new)
             found.update(new)
         return np.stack([found[h] for h in hashes]).astype(np.float32, copy=False)

@@ -13,12 +13,12 @@ class Actor:
     employee_id: str | None = None
 
     @classmethod
-    def admin(cls) -> "Actor":
+    def admin(cls) -> Actor:
         """Full access (admin token, CLI, notebooks)."""
         return cls(is_admin=True)
 
     @classmethod
-    def employee(cls, external_id: str) -> "Actor":
+    def employee(cls, external_id: str) -> Actor:
         """An employee who may only edit their own profile."""
         return cls(is_admin=False, employee_id=external_id)
 

@@ -24,7 +24,7 @@ def embed_statements(encoder: Encoder, statements: Sequence[StrengthStatement], 
     if not todo:
         return 0
     vectors = encoder.encode_documents([s.text for s in todo], progress=progress)
-    for stmt, vec in zip(todo, vectors):
+    for stmt, vec in zip(todo, vectors, strict=True):
         stmt.embedding = np.asarray(vec, dtype=np.float32).tobytes()
         stmt.model_id = model_id
     return len(todo)

@@ -36,3 +36,16 @@ class ConcurrentUpdate(VelhoError):
 
 class InvalidProfile(VelhoError):
     status, title, slug = 422, "Invalid profile", "validation-error"
+
+
+class ServiceUnavailable(VelhoError):
+    """The database or the index is not available right now; the caller should retry shortly."""
+
+    status, title, slug = 503, "Service unavailable", "unavailable"
+    retry_after_seconds = 5
+
+
+class InvalidInput(VelhoError):
+    """A value the database refused as data (not a schema error the API could catch earlier)."""
+
+    status, title, slug = 422, "Invalid input", "validation-error"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text
@@ -13,7 +13,7 @@ from profiles.db import Base
 
 def utcnow() -> datetime:
     """Timezone-aware now, for timestamps."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Availability(StrEnum):

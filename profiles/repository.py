@@ -9,6 +9,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from profiles.models import Availability, Employee, ProfileChange, StatementKind, StrengthStatement
 
+# Where a session keeps the employee ids it changed until the commit logs them.
+_PENDING_CHANGES = "velho.changed_employees"
+# Advisory-lock key of the change log (any constant; "velho" in ASCII).
+CHANGE_LOG_LOCK = 0x76656C686F
+
 
 class ProfileRepository:
     """Queries over employees, statements and the change log."""
@@ -38,7 +43,11 @@ class ProfileRepository:
         out: list[Employee] = []
         ids = list(dict.fromkeys(ids))
         for start in range(0, len(ids), 500):
-            stmt = select(Employee).where(Employee.id.in_(ids[start : start + 500])).options(selectinload(Employee.statements))
+            stmt = (
+                select(Employee)
+                .where(Employee.id.in_(ids[start : start + 500]))
+                .options(selectinload(Employee.statements))
+            )
             out.extend(session.scalars(stmt))
         return out
 
@@ -65,8 +74,29 @@ class ProfileRepository:
         session.delete(employee)
 
     def record_change(self, session: Session, *, employee_id: int) -> None:
-        """Tell every index replica that this employee changed."""
-        session.add(ProfileChange(employee_id=employee_id))
+        """Note that this employee changed; the unit of work logs it at commit (`write_changes`)."""
+        session.info.setdefault(_PENDING_CHANGES, set()).add(employee_id)
+
+    def write_changes(self, session: Session) -> tuple[int, int]:
+        """Append the noted changes to the log, last thing before the commit; returns (highest seq, count).
+
+        On PostgreSQL a transaction-scoped advisory lock makes the log's sequence numbers commit
+        in order: without it a follower could read seq 11 before seq 10 commits and skip 10 for
+        good. Taken as late as possible, it is held only for the insert and the commit.
+        """
+        pending: set[int] = session.info.pop(_PENDING_CHANGES, set())
+        if not pending:
+            return 0, 0
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(select(func.pg_advisory_xact_lock(CHANGE_LOG_LOCK)))
+        rows = [ProfileChange(employee_id=eid) for eid in sorted(pending)]
+        session.add_all(rows)
+        session.flush()
+        return max(r.seq for r in rows), len(rows)
+
+    def forget_changes(self, session: Session) -> None:
+        """Drop noted changes (the unit of work rolled back)."""
+        session.info.pop(_PENDING_CHANGES, None)
 
     def latest_change_seq(self, session: Session) -> int:
         """Highest change-log sequence number (0 when empty)."""
@@ -93,7 +123,9 @@ class ProfileRepository:
         while True:
             stmt = (
                 select(Employee)
-                .where(Employee.id > last, Employee.visible.is_(True), Employee.availability != Availability.unavailable)
+                .where(
+                    Employee.id > last, Employee.visible.is_(True), Employee.availability != Availability.unavailable
+                )
                 .options(selectinload(Employee.statements))
                 .order_by(Employee.id)
                 .limit(batch_size)
@@ -103,6 +135,25 @@ class ProfileRepository:
                 return
             yield batch
             last = batch[-1].id
+
+    def eligible_ids(self, session: Session, *, ids: Sequence[int]) -> set[int]:
+        """Those of `ids` that exist and may be matched (visible, not unavailable)."""
+        if not ids:
+            return set()
+        stmt = select(Employee.id).where(
+            Employee.id.in_(list(ids)), Employee.visible.is_(True), Employee.availability != Availability.unavailable
+        )
+        return set(session.scalars(stmt))
+
+    def indexable_statement_ids(self, session: Session) -> list[int]:
+        """Ids of every statement the index should hold (visible, not unavailable employees), ascending."""
+        stmt = (
+            select(StrengthStatement.id)
+            .join(Employee, Employee.id == StrengthStatement.employee_id)
+            .where(Employee.visible.is_(True), Employee.availability != Availability.unavailable)
+            .order_by(StrengthStatement.id)
+        )
+        return list(session.scalars(stmt))
 
     def statements_needing_embedding(self, session: Session, *, model_id: str, limit: int) -> list[StrengthStatement]:
         """Statements with no vector for `model_id` (new, or embedded by another model)."""

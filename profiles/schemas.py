@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from profiles.fields import NON_BLANK, STORABLE, OptionalText, RequiredText, Whole
 
 MAX_STATEMENT_CHARS = 1000
 MAX_STATEMENTS = 50
 
-ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:@-]+$")]
-LanguageCode = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z]{2,3}$")]
+EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9._:@-]+$"
+ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=EXTERNAL_ID_PATTERN)]
+# Two or three letters (ISO 639-1/2); stored lower-case.
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}$"), AfterValidator(str.lower)]
 AvailabilityValue = Literal["available", "limited", "unavailable"]
 
 
@@ -24,21 +28,21 @@ class Schema(BaseModel):
 class StrengthIn(Schema):
     """One strength statement as written by its owner."""
 
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_STATEMENT_CHARS)]
-    level: Annotated[int, Field(ge=1, le=5)] | None = None
+    text: Annotated[str, Field(min_length=1, max_length=MAX_STATEMENT_CHARS, json_schema_extra=NON_BLANK), RequiredText]
+    level: Annotated[int, Field(ge=1, le=5), Whole] | None = None
     language: LanguageCode | None = Field(default=None, description="fi/sv/en…; detected when omitted")
 
 
 class ProfileCreate(Schema):
     """Body of `PUT /v1/employees/{external_id}`: the whole profile (create or replace)."""
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    unit: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
-    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    name: Annotated[str, Field(min_length=1, max_length=200, json_schema_extra=NON_BLANK), RequiredText]
+    unit: Annotated[str, Field(max_length=200, json_schema_extra=STORABLE), OptionalText] = ""
+    title: Annotated[str, Field(max_length=200, json_schema_extra=STORABLE), OptionalText] | None = None
     supervisor: bool = False
     languages: Annotated[list[LanguageCode], Field(max_length=20)] = Field(default_factory=lambda: ["fi"])
     availability: AvailabilityValue = "available"
-    capacity: Annotated[int, Field(ge=0, le=100)] = 3
+    capacity: Annotated[int, Field(ge=0, le=100), Whole] = 3
     visible: bool = True
     strengths: Annotated[list[StrengthIn], Field(max_length=MAX_STATEMENTS)] = Field(default_factory=list)
 
@@ -87,7 +91,7 @@ class ProfileRead(Schema):
 
 
 class ProfilePage(Schema):
-    """One page of profiles; pass `next_cursor` back as `cursor` for the next."""
+    """One page of profiles; pass `next_cursor` back as `cursor` for the next (treat it as opaque)."""
 
     model_config = ConfigDict(strict=False, extra="ignore")
 

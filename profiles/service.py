@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-from datetime import datetime, timezone
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import cast
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from embeddings.encoder import Encoder
 from profiles.actor import Actor
 from profiles.embedding import embed_statements, new_statement, statement_hash
-from profiles.errors import ConcurrentUpdate, InvalidProfile, NotProfileOwner, ProfileNotFound, VersionMismatch
+from profiles.errors import NotProfileOwner, ProfileNotFound, VersionMismatch
 from profiles.models import Employee, StatementKind, StrengthStatement, utcnow
 from profiles.repository import ProfileRepository
-from profiles.schemas import ProfileCreate, ProfilePage, ProfileRead, StrengthRead
+from profiles.schemas import AvailabilityValue, ProfileCreate, ProfilePage, ProfileRead, StrengthRead
 
 
 class ProfileService:
@@ -51,12 +48,8 @@ class ProfileService:
             raise VersionMismatch(f"stored version is {employee.version}, If-Match said {if_match}")
         self._apply(employee, data)
         embed_statements(self.encoder, employee.statements)
-        try:
-            session.flush()
-        except StaleDataError as exc:
-            raise ConcurrentUpdate(f"employee {external_id} was changed by another request; read it and retry") from exc
-        except IntegrityError as exc:
-            raise ConcurrentUpdate(f"employee {external_id} was created by another request; retry") from exc
+        # A concurrent writer that won makes this flush (or the commit) fail: 409 via the unit of work.
+        session.flush()
         self.repo.record_change(session, employee_id=employee.id)
         return employee, created
 
@@ -87,7 +80,9 @@ class ProfileService:
                 old.position = position
                 declared.append(old)
             else:
-                declared.append(new_statement(text=item.text, level=item.level, language=item.language, position=position))
+                declared.append(
+                    new_statement(text=item.text, level=item.level, language=item.language, position=position)
+                )
         employee.statements = declared + evidence
 
     def get(self, session: Session, *, external_id: str, actor: Actor) -> Employee:
@@ -99,10 +94,13 @@ class ProfileService:
 
     def list(self, session: Session, *, cursor: str | None, limit: int, unit: str | None, actor: Actor) -> ProfilePage:
         """A page of profiles ordered by external id (keyset pagination: stable under inserts)."""
-        after = decode_cursor(cursor) if cursor else None
-        rows = self.repo.list_page(session, after_external_id=after, limit=limit + 1, unit=unit, include_hidden=actor.is_admin)
+        # The cursor is the last external id of the previous page: keyset pagination on a unique key.
+        after = cursor or None
+        rows = self.repo.list_page(
+            session, after_external_id=after, limit=limit + 1, unit=unit, include_hidden=actor.is_admin
+        )
         items = rows[:limit]
-        next_cursor = encode_cursor(items[-1].external_id) if len(rows) > limit else None
+        next_cursor = items[-1].external_id if len(rows) > limit else None
         return ProfilePage(items=[to_read(e) for e in items], next_cursor=next_cursor)
 
     def erase(self, session: Session, *, external_id: str, actor: Actor) -> None:
@@ -133,10 +131,7 @@ class ProfileService:
             self._apply(employee, data)
             touched.append(employee)
         embed_statements(self.encoder, [s for e in touched for s in e.statements])
-        try:
-            session.flush()
-        except (StaleDataError, IntegrityError) as exc:
-            raise ConcurrentUpdate("profiles in this batch were changed concurrently; retry the import") from exc
+        session.flush()
         for employee in {id(e): e for e in touched}.values():
             self.repo.record_change(session, employee_id=employee.id)
         return created, updated
@@ -153,7 +148,7 @@ def to_read(employee: Employee) -> ProfileRead:
         title=employee.title,
         supervisor=employee.supervisor,
         languages=list(employee.languages or []),
-        availability=employee.availability,
+        availability=cast(AvailabilityValue, str(employee.availability)),  # a StrEnum or, loaded, its str
         capacity=employee.capacity,
         visible=employee.visible,
         version=employee.version,
@@ -166,20 +161,4 @@ def to_read(employee: Employee) -> ProfileRead:
 
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands timestamps back without a zone; they were written in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
-
-
-def encode_cursor(external_id: str) -> str:
-    """Opaque cursor for the next page."""
-    return base64.urlsafe_b64encode(external_id.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> str:
-    """Inverse of `encode_cursor`; a malformed cursor is the caller's error."""
-    try:
-        value = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise InvalidProfile("cursor is not one this API issued", field="cursor") from exc
-    if not value:
-        raise InvalidProfile("cursor is not one this API issued", field="cursor")
-    return value
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1
-echo "== tests on SQLite"
+echo "== lint (ruff check, ruff format --check)"
+.venv/bin/ruff check --quiet .
+.venv/bin/ruff format --check --quiet .
+echo "== tests on SQLite (and the multi-process system tests on a private PostgreSQL)"
 .venv/bin/python -m pytest "$@"
 if url=$(bash scripts/postgres.sh); then
   echo "== database tests on PostgreSQL"

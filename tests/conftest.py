@@ -73,7 +73,7 @@ def velho(settings: Settings, encoder: Encoder, engine: Engine) -> Iterator[Velh
     v = build(settings, encoder=encoder, engine=engine)
     v.start()
     yield v
-    v.sync.save()
+    v.close()
 
 
 @pytest.fixture

@@ -2,36 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import ActorDep, ProfileServiceDep, SessionDep
 from api.errors import ApiProblem, problem_responses
-from profiles.errors import InvalidProfile
-from profiles.importer import decode_payload, import_rows, load_records, validate_records
-from profiles.schemas import ImportResult, ProfileCreate, ProfilePage, ProfileRead
+from profiles.importer import FORMATS, import_payload
+from profiles.schemas import EXTERNAL_ID_PATTERN, ImportResult, ProfileCreate, ProfilePage, ProfileRead
 from profiles.service import to_read
 
 router = APIRouter(prefix="/v1/employees", tags=["employees"])
 
-ExternalIdPath = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:@-]+$")]
+CREATED: dict[int | str, dict[str, Any]] = {201: {"description": "Created", "model": ProfileRead}}
+
+# A CSV import's first line names its columns, one of them exactly `external_id` (unquoted).
+CSV_HEADER_PATTERN = r'^(?:[^\n\r,"]*,)*external_id(?:,[^\n\r"]*)?(?:\r?\n|$)'
+ExternalIdPath = Annotated[str, Path(min_length=1, max_length=128, pattern=EXTERNAL_ID_PATTERN)]
 
 
-def parse_if_match(value: str | None) -> int | None:
-    """`If-Match: "3"` (or 3, W/"3") → 3; `*` or absent → None."""
-    if value is None or value.strip() == "*":
+# `If-Match: "3"` (also 3 or W/"3"), `*` for "whatever is stored", or absent (declared as "").
+IF_MATCH_PATTERN = r'^(\*|(W/)?"?[0-9]{1,9}"?)?$'
+# A plain string with "" for "absent", so the OpenAPI header is not declared nullable.
+IfMatch = Annotated[str, Header(pattern=IF_MATCH_PATTERN, description='the version you read, e.g. "3"')]
+
+
+def parse_if_match(value: str) -> int | None:
+    """`If-Match: "3"` (or 3, W/"3") → 3; `*` or absent → None (the header pattern checked the form)."""
+    value = value.strip()
+    if value in ("", "*"):
         return None
-    raw = value.strip().removeprefix("W/").strip('"')
-    if not raw.isdigit():
-        raise ApiProblem(400, "Bad If-Match", "If-Match must be a profile version such as \"3\"", slug="bad-request")
-    return int(raw)
+    return int(value.removeprefix("W/").strip('"'))
 
 
 @router.put(
     "/{external_id}",
     response_model=ProfileRead,
-    responses={201: {"description": "Created", "model": ProfileRead}} | problem_responses(401, 403, 409, 412, 422),
+    responses=CREATED | problem_responses(401, 403, 409, 412, 422),
 )
 def put_employee(
     external_id: ExternalIdPath,
@@ -40,10 +48,12 @@ def put_employee(
     session: SessionDep,
     actor: ActorDep,
     service: ProfileServiceDep,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: IfMatch = "",
 ) -> ProfileRead:
-    """Create or replace a profile (201 on create, 200 on replace); `If-Match: <version>` guards against lost updates."""
-    employee, created = service.upsert(session, external_id=external_id, data=body, actor=actor, if_match=parse_if_match(if_match))
+    """Create or replace a profile (201 on create, 200 on replace); `If-Match: <version>` prevents lost updates."""
+    employee, created = service.upsert(
+        session, external_id=external_id, data=body, actor=actor, if_match=parse_if_match(if_match)
+    )
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     response.headers["ETag"] = f'"{employee.version}"'
     return to_read(employee)
@@ -64,7 +74,7 @@ def list_employees(
     session: SessionDep,
     actor: ActorDep,
     service: ProfileServiceDep,
-    cursor: Annotated[str | None, Query(max_length=400)] = None,
+    cursor: Annotated[str | None, Query(min_length=1, max_length=128, pattern=EXTERNAL_ID_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     unit: Annotated[str | None, Query(max_length=200)] = None,
 ) -> ProfilePage:
@@ -73,7 +83,9 @@ def list_employees(
 
 
 @router.delete("/{external_id}", status_code=204, responses=problem_responses(401, 403, 404, 422))
-def erase_employee(external_id: ExternalIdPath, session: SessionDep, actor: ActorDep, service: ProfileServiceDep) -> Response:
+def erase_employee(
+    external_id: ExternalIdPath, session: SessionDep, actor: ActorDep, service: ProfileServiceDep
+) -> Response:
     """Erase an employee: profile, statements, evidence and vectors."""
     service.erase(session, external_id=external_id, actor=actor)
     return Response(status_code=204)
@@ -87,9 +99,14 @@ def erase_employee(external_id: ExternalIdPath, session: SessionDep, actor: Acto
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
-                "application/x-ndjson": {"schema": {"type": "string"}},
-                "text/csv": {"schema": {"type": "string"}},
+                # Rows are checked one by one and a bad row is reported in `failed`, so any item is
+                # accepted here: the ProfileImportRow schema says what a good row holds.
+                "application/json": {
+                    "schema": {"type": "array", "items": {"description": "a ProfileImportRow object"}}
+                },
+                "application/x-ndjson": {"schema": {"type": "string", "minLength": 1}},
+                # The first line is the header row and names the columns, external_id among them.
+                "text/csv": {"schema": {"type": "string", "pattern": CSV_HEADER_PATTERN}},
             },
         }
     },
@@ -100,17 +117,12 @@ async def import_employees(request: Request, actor: ActorDep) -> ImportResult:
         raise ApiProblem(403, "Forbidden", "bulk import needs the admin token", slug="forbidden")
     payload = await request.body()
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    fmt = "csv" if media == "text/csv" else None
+    fmt = FORMATS.get(media)
     velho = request.app.state.velho
-    from starlette.concurrency import run_in_threadpool
 
     def work() -> ImportResult:
-        records = load_records(decode_payload(payload), fmt=fmt)
-        if not records:
-            raise InvalidProfile("the import holds no rows")
-        parsed = validate_records(records)
         with velho.session() as session:
-            return import_rows(velho.profiles, session, parsed)
+            return import_payload(velho.profiles, session, payload, fmt=fmt)
 
     # Encoding is CPU-bound: keep it off the event loop.
     return await run_in_threadpool(work)

@@ -26,7 +26,8 @@ from matcher.feedback.service import EngagementService
 
 router = APIRouter(prefix="/v1/engagements", tags=["engagements"])
 
-EngagementId = Annotated[int, Path(ge=1, le=2**62)]
+# Engagement ids are 32-bit integers in the database (PostgreSQL `integer`).
+EngagementId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 TRANSITION_ERRORS = problem_responses(401, 403, 404, 409, 422)
 
 
@@ -67,7 +68,7 @@ def get_engagement(
     engagement_id: EngagementId, session: SessionDep, _actor: ActorDep, service: EngagementServiceDep
 ) -> EngagementRead:
     """One engagement with its status, a timestamp per transition, and its rating."""
-    return to_read(service.get(session, engagement_id=engagement_id))
+    return service.get(session, engagement_id=engagement_id)
 
 
 @router.post("/{engagement_id}/accept", response_model=EngagementRead, responses=TRANSITION_ERRORS)

@@ -1,12 +1,12 @@
-"""Liveness and readiness probes."""
+"""Liveness and readiness probes (they only read)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from api.errors import problem
+from matcher.app.wiring import Velho
 
 router = APIRouter(tags=["operations"])
 
@@ -17,18 +17,17 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", response_model=None)
+@router.get("/readyz", response_model=None, responses={503: {"description": "Not ready (see detail)"}})
 def readyz(request: Request) -> dict[str, object] | JSONResponse:
-    """Database reachable and the index loaded and in step with it (503 otherwise)."""
-    velho = request.app.state.velho
-    try:
-        with velho.sessions() as session:
-            session.execute(text("SELECT 1"))
-            velho.sync.catch_up(session)
-            in_step = velho.sync.in_step(session)
-    except Exception as exc:  # any failure means "not ready", never a crash
-        return problem(503, "Not ready", f"database unavailable ({type(exc).__name__})", slug="not-ready")
-    if not in_step:
-        return problem(503, "Not ready", "index is not loaded or not in step", slug="not-ready")
-    return {"status": "ready", "index_count": len(velho.sync.index), "change_seq": velho.sync.change_seq,
-            "model": velho.encoder.info.model_id}
+    """Database reachable, index loaded and following the database (503 otherwise)."""
+    velho: Velho = request.app.state.velho
+    state = velho.readiness()
+    if not state.ready:
+        return problem(503, "Not ready", state.reason, slug="not-ready", headers={"Retry-After": "2"})
+    return {
+        "status": "ready",
+        "index_count": state.index_count,
+        "change_seq": state.change_seq,
+        "database_change_seq": state.database_change_seq,
+        "model": state.model,
+    }

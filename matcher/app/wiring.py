@@ -1,11 +1,18 @@
-"""Builds engine, encoder, index and services from `Settings`; API, CLI and notebooks all use it."""
+"""Builds engine, encoder, index, unit of work, services and background tasks from `Settings`.
+
+The API, the CLI, notebooks and the simulation all run a `Velho` built here, so they share one
+code path: writes go through `session()` (the unit of work), the index follows the change log
+in its own thread, and offers expire by a periodic sweep.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+import time
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,16 +20,59 @@ from sqlalchemy.orm import Session, sessionmaker
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from embeddings.encoder import Encoder
 from embeddings.factory import build_encoder
+from matcher.app.background import PeriodicTask
+from matcher.app.migrate import upgrade_database
+from matcher.app.settings import Settings
+from matcher.app.unit_of_work import UnitOfWork
 from matcher.feedback.ranker import FeedbackRanker
 from matcher.feedback.service import EngagementService
+from matcher.index.follower import IndexFollower
+from matcher.index.lexical import lexical_key
 from matcher.index.sync import IndexSync
-from matcher.app.migrate import upgrade_database
 from matcher.matching.service import MatchService
-from matcher.app.settings import Settings
-from profiles.db import make_engine, make_session_factory, session_scope
+from profiles.db import make_engine, make_session_factory
+from profiles.errors import VelhoError
+from profiles.repository import ProfileRepository
 from profiles.service import ProfileService
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether this process should get traffic, and why not."""
+
+    ready: bool
+    reason: str
+    index_count: int
+    change_seq: int
+    database_change_seq: int | None
+    model: str
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """This process's index against the database, for operators and consistency checks."""
+
+    model: str
+    backend: str
+    change_seq: int
+    statements: int
+    digest: str
+    roster_matches_index: bool
+    database_change_seq: int
+    database_statements: int
+    database_digest: str
+
+    @property
+    def in_step(self) -> bool:
+        """True when the index holds exactly the statements the database says it should."""
+        return self.roster_matches_index and self.digest == self.database_digest
+
+
+def ids_digest(ids: list[int]) -> str:
+    """sha256 of ascending ids, one per line: equal digests mean equal id sets."""
+    return hashlib.sha256("\n".join(map(str, sorted(ids))).encode()).hexdigest()
 
 
 @dataclass
@@ -31,39 +81,107 @@ class Velho:
 
     settings: Settings
     engine: Engine
-    sessions: sessionmaker[Session]
+    uow: UnitOfWork
     encoder: Encoder
     sync: IndexSync
+    follower: IndexFollower
     profiles: ProfileService
     matching: MatchService
     engagements: EngagementService
+    tasks: list[PeriodicTask] = field(default_factory=list)
 
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A unit of work that commits on success, then lets the index catch up."""
-        with session_scope(self.sessions) as session:
-            yield session
-        self.after_commit()
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """The raw session factory (tests inspect the database through it)."""
+        return self.uow.sessions
 
-    def after_commit(self) -> None:
-        """Apply committed profile changes to the index now (searches would otherwise do it)."""
-        with session_scope(self.sessions) as session:
-            self.sync.catch_up(session)
+    def session(self) -> AbstractContextManager[Session]:
+        """The unit of work: commits on success (logging profile changes), then tells the index."""
+        return self.uow.write()
 
-    def start(self, *, progress: bool = False) -> str:
-        """Migrate the schema and load (or rebuild) the index."""
+    def reading(self) -> AbstractContextManager[Session]:
+        """A session that only reads."""
+        return self.uow.read()
+
+    def start(self, *, progress: bool = False, block: bool = True) -> str | None:
+        """Migrate the schema, start the index follower and the sweeps.
+
+        With `block`, the index is loaded (or rebuilt) first and this returns which it was.
+        """
         upgrade_database(self.engine)
-        with session_scope(self.sessions) as session:
-            how = self.sync.start(session, progress=progress)
-        logger.info("velho_started index=%s count=%d", how, len(self.sync.index))
-        return how
+        self.follower.start(block=block, progress=progress)
+        for task in self.tasks:
+            task.start()
+        logger.info("velho_started model=%s", self.encoder.info.model_id)
+        return self.follower.how_started
 
-    def close(self) -> None:
-        """Save the index and release the database."""
+    def close(self, *, save: bool = True) -> None:
+        """Stop the background work, save the index (when loaded), release the database."""
         try:
-            self.sync.save()
+            for task in self.tasks:
+                task.stop()
+            self.follower.stop(save=save)
         finally:
             self.engine.dispose()
+
+    def sweep_expired(self) -> int:
+        """Mark unanswered offers past their time as expired (the periodic sweep's job)."""
+        with self.session() as session:
+            return self.engagements.expire_due(session)
+
+    def rebuild_index(self, *, progress: bool = False) -> int:
+        """Re-embed what the model lacks and rebuild the index from stored vectors (tools, not requests)."""
+        self.sync.reembed(self.uow.write, progress=progress)
+        with self.uow.read() as session:
+            return self.sync.rebuild(session, progress=progress)
+
+    def readiness(self) -> Readiness:
+        """Ready when the database answers and the index is loaded and following it (reads only)."""
+        state = self.follower.state()
+
+        def answer(ready: bool, reason: str, latest: int | None = None) -> Readiness:
+            return Readiness(ready, reason, len(self.sync.index), state.change_seq, latest, self.encoder.info.model_id)
+
+        if not state.loaded:
+            return answer(False, "the index is loading")
+        if not state.alive:
+            return answer(False, "the index follower is not running")
+        try:
+            with self.uow.read() as session:
+                latest = ProfileRepository().latest_change_seq(session)
+        except VelhoError:
+            return answer(False, "the database is not reachable")
+        if latest > state.change_seq:
+            age = None if state.last_success is None else time.monotonic() - state.last_success
+            if age is None or age > self.settings.index_max_lag_seconds:
+                return answer(False, "the index is behind the database", latest)
+        return answer(True, "ready", latest)
+
+    def index_report(self) -> IndexReport:
+        """The index's statement ids against the ones the database says it should hold (reads only)."""
+        snap = self.sync.snapshot
+        ids = snap.vectors.ids().tolist()
+        with self.uow.read() as session:
+            repo = ProfileRepository()
+            expected = repo.indexable_statement_ids(session)
+            latest = repo.latest_change_seq(session)
+        return IndexReport(
+            model=self.encoder.info.model_id,
+            backend=self.sync.backend,
+            change_seq=snap.change_seq,
+            statements=len(ids),
+            digest=ids_digest(ids),
+            roster_matches_index=set(ids) == set(snap.roster.statements),
+            database_change_seq=latest,
+            database_statements=len(expected),
+            database_digest=ids_digest(expected),
+        )
+
+    def _committed(self, seq: int, changed: int) -> None:
+        """After a commit that changed profiles: wake the follower and wait (bounded) until it has
+        applied the change, so the writer's next match already sees its own write."""
+        self.follower.notify()
+        self.follower.wait_for(seq, self.settings.read_your_writes_seconds)
 
 
 def build_encoder_from(settings: Settings) -> Encoder:
@@ -72,30 +190,58 @@ def build_encoder_from(settings: Settings) -> Encoder:
     return CachedEncoder(encoder, EmbeddingCache(settings.cache_dir / "embeddings.sqlite"))
 
 
-def build(settings: Settings, *, encoder: Encoder | None = None, engine: Engine | None = None) -> Velho:
-    """Wire a `Velho` from settings; tests pass a shared encoder or engine."""
+def build(
+    settings: Settings,
+    *,
+    encoder: Encoder | None = None,
+    engine: Engine | None = None,
+    index_dir: Path | None = None,
+) -> Velho:
+    """Wire a `Velho` from settings; tests pass a shared encoder or engine, the eval runner its own index dir."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = engine or make_engine(settings.resolved_database_url)
     encoder = encoder or build_encoder_from(settings)
     w = settings.ranking
+    lexical = (
+        [lexical_key(w.lexical_normalisation, w.lexical_prefix)] if w.mode == "lexical" or w.lexical_weight > 0 else []
+    )
     sync = IndexSync(
         encoder,
         backend=settings.index_backend,
-        index_dir=settings.index_dir / _safe(encoder.info.model_id),
+        index_dir=index_dir or settings.index_dir / _safe(encoder.info.model_id),
         centering_strength=w.centering_strength,
         centering_min_statements=w.centering_min_statements,
+        lexical_keys=lexical,
     )
-    return Velho(
+    holder: list[Velho] = []
+    uow = UnitOfWork(make_session_factory(engine), on_commit=lambda seq, n: holder[0]._committed(seq, n))
+    follower = IndexFollower(
+        sync,
+        read=uow.read,
+        write=uow.write,
+        poll_seconds=settings.index_poll_seconds,
+        save_every_seconds=settings.index_save_seconds,
+    )
+    engagements = EngagementService(encoder, settings.feedback)
+    velho = Velho(
         settings=settings,
         engine=engine,
-        sessions=make_session_factory(engine),
+        uow=uow,
         encoder=encoder,
         sync=sync,
+        follower=follower,
         profiles=ProfileService(encoder),
         matching=MatchService(encoder, sync, w, effects=FeedbackRanker(settings.feedback, w, sync)),
-        engagements=EngagementService(encoder, settings.feedback),
+        engagements=engagements,
     )
+    if settings.expiry_sweep_seconds > 0:
+        velho.tasks.append(PeriodicTask("offer-expiry", settings.expiry_sweep_seconds, velho.sweep_expired))
+    holder.append(velho)
+    return velho
 
 
 def _safe(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
+
+
+__all__ = ["IndexReport", "Readiness", "Velho", "build", "build_encoder_from"]

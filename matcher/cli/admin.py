@@ -17,22 +17,22 @@ app.add_typer(model_app, name="model")
 @index_app.command("rebuild")
 def index_rebuild() -> None:
     """Rebuild the index from stored vectors (re-embedding only after a model change)."""
+    from matcher.app.migrate import upgrade_database
     from matcher.app.wiring import build
 
     velho = build(load_settings())
     try:
-        from matcher.app.migrate import upgrade_database
-
         upgrade_database(velho.engine)
-        with velho.session() as session:
-            count = velho.sync.rebuild(session, progress=True)
+        count = velho.rebuild_index(progress=True)
     finally:
         velho.close()
     typer.echo(f"index rebuilt: {count} statement vectors")
 
 
 @model_app.command("prepare")
-def model_prepare(force: Annotated[bool, typer.Option(help="convert again even if a good copy exists")] = False) -> None:
+def model_prepare(
+    force: Annotated[bool, typer.Option(help="convert again even if a good copy exists")] = False,
+) -> None:
     """Convert the bundled e5 weights for sentence-transformers (done on first use anyway)."""
     from embeddings.e5_convert import prepare_e5_folder
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import Annotated
 
 import typer
 
 from matcher.cli.base import app, fail, started
-
 
 engagement_app = typer.Typer(help="Follow engagements (offers of a match to a provider) by hand.", no_args_is_help=True)
 app.add_typer(engagement_app, name="engagement")
@@ -25,8 +24,8 @@ def _engagement_call(action: str, **kwargs) -> None:  # type: ignore[no-untyped-
             if action != "get":
                 kwargs["actor"] = Actor.admin()
             result = getattr(velho.engagements, action)(session, **kwargs)
-            engagement = result[0] if isinstance(result, tuple) else result
-            text = to_read(engagement).model_dump_json(indent=2)
+            read = result if action == "get" else to_read(result[0])
+            text = read.model_dump_json(indent=2)
     except VelhoError as exc:
         fail(exc.detail)
     finally:
@@ -55,7 +54,7 @@ def engagement_accept(engagement_id: int) -> None:
 
 
 @engagement_app.command("decline")
-def engagement_decline(engagement_id: int, reason: Annotated[Optional[str], typer.Option()] = None) -> None:
+def engagement_decline(engagement_id: int, reason: Annotated[str | None, typer.Option()] = None) -> None:
     """The provider declines (optionally with a reason)."""
     _engagement_call("decline", engagement_id=engagement_id, reason=reason)
 
@@ -67,7 +66,7 @@ def engagement_complete(engagement_id: int) -> None:
 
 
 @engagement_app.command("cancel")
-def engagement_cancel(engagement_id: int, reason: Annotated[Optional[str], typer.Option()] = None) -> None:
+def engagement_cancel(engagement_id: int, reason: Annotated[str | None, typer.Option()] = None) -> None:
     """Call off a proposed or accepted engagement."""
     _engagement_call("cancel", engagement_id=engagement_id, reason=reason)
 
@@ -76,7 +75,7 @@ def engagement_cancel(engagement_id: int, reason: Annotated[Optional[str], typer
 def engagement_rate(
     engagement_id: int,
     score: Annotated[int, typer.Argument(min=1, max=5)],
-    comment: Annotated[Optional[str], typer.Option()] = None,
+    comment: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Rate a completed engagement 1-5, once."""
     _engagement_call("rate", engagement_id=engagement_id, score=score, comment=comment)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,7 +14,7 @@ from matcher.cli.base import app, fail, load_settings
 @app.command("eval")
 def eval_(
     directories: Annotated[list[Path], typer.Argument(exists=True, file_okay=False, help="evaluation set folders")],
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="also write the reports as JSON here")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="also write the reports as JSON here")] = None,
 ) -> None:
     """Rank every request of each set and print recall@1/5/10, MRR@10 and nDCG@10, overall and per language."""
     from matcher.evaluation.runner import evaluate
@@ -36,8 +36,10 @@ def eval_(
 
 def _print_report(rep: dict) -> None:  # type: ignore[type-arg]
     keys = ["recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
-    typer.echo(f"\n{rep['set']}: {rep['requests']} requests ({rep['truncated_requests']} truncated to 2,000 chars), "
-               f"{rep['profiles']} profiles, load {rep['seconds']['load']}s, rank {rep['seconds']['rank']}s")
+    typer.echo(
+        f"\n{rep['set']}: {rep['requests']} requests ({rep['truncated_requests']} truncated to 2,000 chars), "
+        f"{rep['profiles']} profiles, load {rep['seconds']['load']}s, rank {rep['seconds']['rank']}s"
+    )
     typer.echo(f"  {'':10}" + "".join(f"{k:>11}" for k in keys))
     typer.echo(f"  {'overall':10}" + "".join(f"{rep['overall'][k]:>11.3f}" for k in keys))
     for lang, m in rep["by_language"].items():
@@ -51,7 +53,7 @@ def simulate(
     seed: Annotated[int, typer.Option(help="seed of the organisation, the people and exploration")] = 7,
     feedback: Annotated[bool, typer.Option("--feedback/--no-feedback", help="feedback effects on or off")] = True,
     compare_runs: Annotated[bool, typer.Option("--compare", help="run with feedback on and off, side by side")] = False,
-    out: Annotated[Optional[Path], typer.Option(help="keep the simulation databases here")] = None,
+    out: Annotated[Path | None, typer.Option(help="keep the simulation databases here")] = None,
 ) -> None:
     """Simulate the feedback loop on a synthetic organisation and print per-window metrics."""
     import tempfile

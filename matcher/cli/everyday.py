@@ -3,32 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
+from matcher.app.wiring import Velho
 from matcher.cli.base import app, fail, started
 from matcher.matching.schemas import MatchCreate, MatchRead
+from profiles.schemas import ImportResult
 
 
 @app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="JSON array, NDJSON or CSV")],
-    fmt: Annotated[Optional[str], typer.Option("--format", help="csv or json (default: by content)")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="csv or json (default: by content)")] = None,
 ) -> None:
     """Create or replace profiles from a file; bad rows are reported, good rows kept."""
-    from tqdm import tqdm
-
     from profiles.errors import VelhoError
-    from profiles.importer import decode_payload, import_rows, load_records, validate_records
 
     if fmt is None and file.suffix.lower() == ".csv":
         fmt = "csv"
     velho = started()
     try:
-        parsed = validate_records(load_records(decode_payload(file.read_bytes()), fmt=fmt))
-        with tqdm(total=len(parsed.rows), desc="importing", unit="profile") as bar, velho.session() as session:
-            result = import_rows(velho.profiles, session, parsed, on_chunk=bar.update, commit_each_chunk=True)
+        result = load_file(velho, file.read_bytes(), fmt=fmt, desc="importing")
     except VelhoError as exc:
         fail(exc.detail)
     finally:
@@ -44,7 +41,7 @@ def import_(
 def match(
     text: Annotated[str, typer.Argument(help="the request, in any of fi/sv/en")],
     k: Annotated[int, typer.Option(min=1, max=100)] = 5,
-    requester: Annotated[Optional[str], typer.Option(help="requester's external id (never matched)")] = None,
+    requester: Annotated[str | None, typer.Option(help="requester's external id (never matched)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the API response as JSON")] = False,
 ) -> None:
     """Rank providers for a request and print them with reasons."""
@@ -66,6 +63,24 @@ def match(
     print_results(text, result)
 
 
+def load_file(velho: Velho, payload: bytes, *, fmt: str | None, desc: str) -> ImportResult:
+    """Import a file's profiles with a progress bar, committing chunk by chunk (a crash keeps what finished)."""
+    from tqdm import tqdm
+
+    from profiles.importer import import_payload
+
+    with tqdm(desc=desc, unit="profile") as bar, velho.session() as session:
+
+        def sized(n: int) -> None:
+            bar.total = n
+            bar.refresh()
+
+        return import_payload(
+            velho.profiles, session, payload, fmt=fmt, on_rows=sized, on_chunk=bar.update,
+            commit=lambda: velho.uow.commit(session),
+        )  # fmt: skip
+
+
 def print_results(text: str, result: MatchRead) -> None:
     """The request, then one line per provider and its explanation."""
     typer.echo(f"\n» {text}")
@@ -81,17 +96,14 @@ def demo(
     k: Annotated[int, typer.Option(min=1, max=20, help="results per request")] = 3,
 ) -> None:
     """Load the sample organisation (about 300 people) and answer the demo requests."""
-    from tqdm import tqdm
-
     from matcher.demo import demo_requests, organisation_path
-    from profiles.importer import decode_payload, import_rows, load_records, validate_records
 
     velho = started()
     try:
-        parsed = validate_records(load_records(decode_payload(organisation_path().read_bytes())))
-        with tqdm(total=len(parsed.rows), desc="loading sample organisation", unit="profile") as bar, velho.session() as s:
-            result = import_rows(velho.profiles, s, parsed, on_chunk=bar.update, commit_each_chunk=True)
-        typer.echo(f"sample organisation: {result.created} created, {result.updated} updated, {len(result.failed)} failed")
+        result = load_file(velho, organisation_path().read_bytes(), fmt=None, desc="loading sample organisation")
+        typer.echo(
+            f"sample organisation: {result.created} created, {result.updated} updated, {len(result.failed)} failed"
+        )
         for req in demo_requests():
             with velho.session() as s:
                 out = velho.matching.match(s, MatchCreate(text=req["text"], k=k))

@@ -239,16 +239,18 @@ def build_rows(seed: int = SEED) -> list[dict[str, Any]]:
             # Supervisors lead the unit's main profession.
             role = unit.roles[0] if supervisor else rng.choices(unit.roles, weights=[r.weight for r in unit.roles])[0]
             title = unit.supervisors[i] if supervisor else role.title
-            generated.append({
-                "name": _name(rng, writer, rng.random() < unit.female, names, unit.name),
-                "unit": unit.name,
-                "title": title,
-                "supervisor": supervisor,
-                "languages": _languages(rng, writer),
-                "availability": _weighted(rng, AVAILABILITY),
-                "capacity": rng.choice((1, 2, 3)) if supervisor else _weighted(rng, CAPACITIES),
-                "strengths": _strengths(rng, picker, role, writer, supervisor),
-            })
+            generated.append(
+                {
+                    "name": _name(rng, writer, rng.random() < unit.female, names, unit.name),
+                    "unit": unit.name,
+                    "title": title,
+                    "supervisor": supervisor,
+                    "languages": _languages(rng, writer),
+                    "availability": _weighted(rng, AVAILABILITY),
+                    "capacity": rng.choice((1, 2, 3)) if supervisor else _weighted(rng, CAPACITIES),
+                    "strengths": _strengths(rng, picker, role, writer, supervisor),
+                }
+            )
     rng.shuffle(generated)
     for person in rng.sample(generated, HIDDEN_GENERATED):
         person["visible"] = False

@@ -15,52 +15,84 @@ Pool = dict[str, list[Skill]]  # language -> skills
 POOLS: dict[str, Pool] = {
     "kotihoito": {
         "fi": [
-            ("Lääkkeenjako dosetteihin ja lääkehoidon toteutus asiakkaan kotona",
-             "Jaan lääkkeet dosetteihin ja seuraan, miten lääkitys asiakkaalle sopii"),
-            ("Haavanhoito kotona, etenkin säärihaavat ja painehaavat",
-             "Hoidan hankaliakin haavoja, säärihaavat ovat erityisosaamistani"),
-            ("Muistisairaan asiakkaan kohtaaminen ja rauhoittaminen",
-             "Osaan rauhoittaa levottoman muistisairaan asiakkaan ilman kiirettä",
-             "Muistisairaiden asiakkaiden kanssa toimiminen heidän omassa kodissaan"),
-            ("Saattohoito kotona ja omaisten tukeminen",
-             "Olen hoitanut useita saattohoitoasiakkaita kotona loppuun asti"),
-            ("Teen RAI-arviointeja ja autan muita niiden kanssa",
-             "RAI-arvioinnit ja toimintakyvyn mittaaminen kotihoidossa"),
+            (
+                "Lääkkeenjako dosetteihin ja lääkehoidon toteutus asiakkaan kotona",
+                "Jaan lääkkeet dosetteihin ja seuraan, miten lääkitys asiakkaalle sopii",
+            ),
+            (
+                "Haavanhoito kotona, etenkin säärihaavat ja painehaavat",
+                "Hoidan hankaliakin haavoja, säärihaavat ovat erityisosaamistani",
+            ),
+            (
+                "Muistisairaan asiakkaan kohtaaminen ja rauhoittaminen",
+                "Osaan rauhoittaa levottoman muistisairaan asiakkaan ilman kiirettä",
+                "Muistisairaiden asiakkaiden kanssa toimiminen heidän omassa kodissaan",
+            ),
+            (
+                "Saattohoito kotona ja omaisten tukeminen",
+                "Olen hoitanut useita saattohoitoasiakkaita kotona loppuun asti",
+            ),
+            (
+                "Teen RAI-arviointeja ja autan muita niiden kanssa",
+                "RAI-arvioinnit ja toimintakyvyn mittaaminen kotihoidossa",
+            ),
             "Avanteiden ja katetrien hoito asiakkaan kotona",
-            ("Omaishoitajien jaksamisen tukeminen ja kuunteleminen",
-             "Huomaan, kun omaishoitaja alkaa väsyä, ja otan asian puheeksi"),
-            ("Ikäihmisten ravitsemuksen seuranta ja säännöllinen punnitus",
-             "Seuraan asiakkaiden syömistä ja keksin keinoja, joilla ruoka maistuu"),
-            ("Tunnen alueen reitit ja ajan kotihoidon autoa talvikelilläkin",
-             "Kotikäyntien reittisuunnittelu niin, että aikaa jää asiakkaille"),
-            ("Sairaalasta kotiutuvan asiakkaan ensikäynnit, apuvälineet ja palvelut kuntoon",
-             "Kotiutumisen jälkeiset ensikäynnit hoidan huolellisesti"),
-            ("Neuvon asiakkaita etäkäyntien ja videopuhelujen käytössä",
-             "Etähoivan tabletit ja niiden käytön opettaminen ikäihmisille"),
+            (
+                "Omaishoitajien jaksamisen tukeminen ja kuunteleminen",
+                "Huomaan, kun omaishoitaja alkaa väsyä, ja otan asian puheeksi",
+            ),
+            (
+                "Ikäihmisten ravitsemuksen seuranta ja säännöllinen punnitus",
+                "Seuraan asiakkaiden syömistä ja keksin keinoja, joilla ruoka maistuu",
+            ),
+            (
+                "Tunnen alueen reitit ja ajan kotihoidon autoa talvikelilläkin",
+                "Kotikäyntien reittisuunnittelu niin, että aikaa jää asiakkaille",
+            ),
+            (
+                "Sairaalasta kotiutuvan asiakkaan ensikäynnit, apuvälineet ja palvelut kuntoon",
+                "Kotiutumisen jälkeiset ensikäynnit hoidan huolellisesti",
+            ),
+            (
+                "Neuvon asiakkaita etäkäyntien ja videopuhelujen käytössä",
+                "Etähoivan tabletit ja niiden käytön opettaminen ikäihmisille",
+            ),
             "Kivunhoito ja kipupumppujen käyttö kotona",
-            ("Kaatumisriskin tunnistaminen ja kodin turvallisuuskartoitus",
-             "Teen kotikäynnillä turvallisuuskartoituksen: matot, valaistus ja tukikahvat"),
-            ("Vaikeasti lähestyttävien asiakkaiden kohtaaminen, rauhallisuus auttaa",
-             "Saan yhteyden myös niihin asiakkaisiin, jotka eivät aluksi halua apua"),
+            (
+                "Kaatumisriskin tunnistaminen ja kodin turvallisuuskartoitus",
+                "Teen kotikäynnillä turvallisuuskartoituksen: matot, valaistus ja tukikahvat",
+            ),
+            (
+                "Vaikeasti lähestyttävien asiakkaiden kohtaaminen, rauhallisuus auttaa",
+                "Saan yhteyden myös niihin asiakkaisiin, jotka eivät aluksi halua apua",
+            ),
             "Verinäytteiden otto kotikäynnillä ja näytteiden toimittaminen laboratorioon",
             "Perussairauksien seuranta: verenpaine, paino ja voinnin muutokset",
-            ("Hygieniahoito ja ihon kunnon tarkkailu",
-             "Suihkutus- ja hygieniakäynnit niin, että asiakkaan arvokkuus säilyy"),
+            (
+                "Hygieniahoito ja ihon kunnon tarkkailu",
+                "Suihkutus- ja hygieniakäynnit niin, että asiakkaan arvokkuus säilyy",
+            ),
             "Kirjaan nopeasti ja selkeästi mobiililaitteella jo käynnin aikana",
             "Palliatiivinen hoito ja oireiden lievitys kotona",
-            ("Kuntouttava työote: asiakas tekee itse sen, mihin pystyy",
-             "Asiakkaan toimintakyvyn ylläpitäminen arjen askareissa"),
+            (
+                "Kuntouttava työote: asiakas tekee itse sen, mihin pystyy",
+                "Asiakkaan toimintakyvyn ylläpitäminen arjen askareissa",
+            ),
             "Uusien työntekijöiden ja opiskelijoiden perehdytys kotihoitoon",
             "Turvapuhelinhälytykset ja turvateknologian laitteet ovat minulle tuttuja",
             "Päihteitä käyttävien ikäihmisten kohtaaminen kotona",
             "Pidän omaiset ajan tasalla ja sovin yhteiset pelisäännöt heidän kanssaan",
             "Yksin asuvien ikäihmisten yksinäisyyden tunnistaminen ja ohjaus päivätoimintaan",
-            ("Apuvälineiden tilaaminen kotiin ja niiden käytön opastus",
-             "Tilaan asiakkaalle tarvittavat apuvälineet ja opastan niiden käytössä"),
+            (
+                "Apuvälineiden tilaaminen kotiin ja niiden käytön opastus",
+                "Tilaan asiakkaalle tarvittavat apuvälineet ja opastan niiden käytössä",
+            ),
             "Yöpartiossa olen tottunut tekemään päätöksiä itsenäisesti",
             "Tehostetun kotikuntoutuksen jaksot heti kotiutumisen jälkeen",
-            ("Ikäihmisten masennuksen ja alakulon tunnistaminen kotikäynnillä",
-             "Huomaan, jos asiakkaan mieliala laskee, ja otan asian puheeksi"),
+            (
+                "Ikäihmisten masennuksen ja alakulon tunnistaminen kotikäynnillä",
+                "Huomaan, jos asiakkaan mieliala laskee, ja otan asian puheeksi",
+            ),
             "Lääkityksen tarkistukset yhdessä lääkärin ja farmaseutin kanssa",
             "Etälääkärin konsultointi ja tilanteen nopea arviointi kotona",
             "Hälytyskäynnit ja kaatuneen asiakkaan voinnin arviointi",
@@ -73,8 +105,10 @@ POOLS: dict[str, Pool] = {
             "lääkäriä ja päällekkäisiä lääkityksiä",
         ],
         "sv": [
-            ("Hemvård för äldre med minnessjukdom, jag är lugn och tålmodig",
-             "Bemöter oroliga klienter med minnessjukdom i deras eget hem"),
+            (
+                "Hemvård för äldre med minnessjukdom, jag är lugn och tålmodig",
+                "Bemöter oroliga klienter med minnessjukdom i deras eget hem",
+            ),
             "Läkemedelsdelning i dosett och uppföljning av medicineringen",
             "Sårvård i hemmet, framför allt bensår",
             "Vård i livets slutskede hemma och stöd till de anhöriga",
@@ -105,18 +139,26 @@ POOLS: dict[str, Pool] = {
     },
     "hoitotyo": {
         "fi": [
-            ("Lääkehoidon osaaminen on vahvaa, LOVe-tentit suoritettu",
-             "Lääkelaskut ja laimennokset, autan mielelläni kollegoja"),
+            (
+                "Lääkehoidon osaaminen on vahvaa, LOVe-tentit suoritettu",
+                "Lääkelaskut ja laimennokset, autan mielelläni kollegoja",
+            ),
             "Aseptiikka ja käsihygienia ovat minulle sydämen asia",
-            ("Pysyn rauhallisena kiireessä ja osaan priorisoida",
-             "Hyvä stressinsietokyky ja kyky tehdä päätöksiä nopeasti"),
-            ("Osaan selittää hoito-ohjeet niin, että potilas ne ymmärtää",
-             "Selkeä ja ymmärrettävä potilasohjaus kotiutuessa"),
+            (
+                "Pysyn rauhallisena kiireessä ja osaan priorisoida",
+                "Hyvä stressinsietokyky ja kyky tehdä päätöksiä nopeasti",
+            ),
+            (
+                "Osaan selittää hoito-ohjeet niin, että potilas ne ymmärtää",
+                "Selkeä ja ymmärrettävä potilasohjaus kotiutuessa",
+            ),
             "Rakenteinen kirjaaminen ja hoitotyön yhteenvetojen kirjoittaminen",
             "Ensiapu ja elvytys, käyn kertauskoulutukset säännöllisesti",
             "Kohtaan potilaat ja omaiset lämmöllä ja kiireettä",
-            ("Uusien hoitajien perehdytys ja opiskelijaohjaus",
-             "Olen koulutettu opiskelijaohjaaja ja nautin ohjaamisesta"),
+            (
+                "Uusien hoitajien perehdytys ja opiskelijaohjaus",
+                "Olen koulutettu opiskelijaohjaaja ja nautin ohjaamisesta",
+            ),
             "Kuoleman kohtaaminen ja saattohoitopotilaan hyvä hoito",
             "Kivun arviointi ja lääkkeettömät kivunhoidon keinot",
             "Infektioiden torjunta ja eristyskäytännöt käytännössä",
@@ -125,11 +167,12 @@ POOLS: dict[str, Pool] = {
             "Katetroinnit ja virtsanäytteet aseptisesti",
             "Näytteenotto ja laboratoriolähetteiden tekeminen",
             "Iäkkään potilaan kokonaisvaltainen hoito ja toimintakyvyn tukeminen",
-            ("Omaisten ohjaus ja tukeminen muuttuvissa tilanteissa",
-             "Olen omaisille helposti lähestyttävä ja kerron asiat suoraan"),
+            (
+                "Omaisten ohjaus ja tukeminen muuttuvissa tilanteissa",
+                "Olen omaisille helposti lähestyttävä ja kerron asiat suoraan",
+            ),
             "Hoitotyön eettiset kysymykset ja niiden pohtiminen tiimissä",
-            ("Haavanhoito ja oikeiden haavasidosten valinta",
-             "Haavasidokset ja niiden valinta eri haavoille"),
+            ("Haavanhoito ja oikeiden haavasidosten valinta", "Haavasidokset ja niiden valinta eri haavoille"),
             "Hoitotyön suunnitelman laatiminen yhdessä potilaan kanssa",
             "Pärjään yksin yövuorossa ja luotan omaan arviooni",
             "Suuren riskin lääkkeiden kaksoistarkistus ja lääkepoikkeamien ehkäisy",
@@ -169,13 +212,14 @@ POOLS: dict[str, Pool] = {
     },
     "osasto": {
         "fi": [
-            ("Suonensisäinen lääkehoito ja kanylointi",
-             "Kanyloin hankaliakin suonia, minulta saa pyytää apua"),
+            ("Suonensisäinen lääkehoito ja kanylointi", "Kanyloin hankaliakin suonia, minulta saa pyytää apua"),
             "Sydämen vajaatoimintapotilaan hoito ja nestelistan seuranta",
             "EKG:n ottaminen ja rytmihäiriöiden tunnistaminen monitorista",
             "Verensiirrot ja niihin liittyvät tarkistukset",
-            ("Potilaan voinnin arviointi NEWS-pisteillä",
-             "Tunnistan potilaan voinnin heikkenemisen ajoissa ja hälytän apua"),
+            (
+                "Potilaan voinnin arviointi NEWS-pisteillä",
+                "Tunnistan potilaan voinnin heikkenemisen ajoissa ja hälytän apua",
+            ),
             "Kotiutusten koordinointi kotihoidon ja omaisten kanssa",
             "Sekavan ja deliriumpotilaan turvallinen hoito osastolla",
             "Nenämahaletku, PEG ja ravitsemushoidon toteutus",
@@ -232,10 +276,11 @@ POOLS: dict[str, Pool] = {
     },
     "paivystys": {
         "fi": [
-            ("Triage ja hoidon kiireellisyyden arviointi",
-             "Teen triagea päivittäin ja hallitsen ABCDE-arvion"),
-            ("Elvytys ja elvytyskoulutusten vetäminen",
-             "Olen elvytyskouluttaja ja pidän harjoituksia myös muille yksiköille"),
+            ("Triage ja hoidon kiireellisyyden arviointi", "Teen triagea päivittäin ja hallitsen ABCDE-arvion"),
+            (
+                "Elvytys ja elvytyskoulutusten vetäminen",
+                "Olen elvytyskouluttaja ja pidän harjoituksia myös muille yksiköille",
+            ),
             "Kipsaus ja lastoitus sujuvat rutiinilla",
             "Haavojen ompelu ja liimaus lapsilta ja aikuisilta",
             "Päihtyneen ja aggressiivisen potilaan kohtaaminen turvallisesti",
@@ -296,10 +341,14 @@ POOLS: dict[str, Pool] = {
     },
     "asumis": {
         "fi": [
-            ("Muistisairaiden asukkaiden hoito ja haastavan käytöksen ymmärtäminen",
-             "Ymmärrän, mitä tarpeita muistisairaan käytöksen taustalla on"),
-            ("Viriketoiminta: tuolijumppa, bingo ja muisteluhetket",
-             "Järjestän asukkaille muisteluhetkiä vanhojen valokuvien avulla"),
+            (
+                "Muistisairaiden asukkaiden hoito ja haastavan käytöksen ymmärtäminen",
+                "Ymmärrän, mitä tarpeita muistisairaan käytöksen taustalla on",
+            ),
+            (
+                "Viriketoiminta: tuolijumppa, bingo ja muisteluhetket",
+                "Järjestän asukkaille muisteluhetkiä vanhojen valokuvien avulla",
+            ),
             "Saattohoito ja omaisten tukeminen viimeisinä päivinä",
             "Osaan käyttää nostolaitetta ja liukulakanaa turvallisesti",
             "Suun hoito ja hammasproteesien puhdistus ikäihmisillä",
@@ -323,8 +372,10 @@ POOLS: dict[str, Pool] = {
             "Asukaskokousten vetäminen ja asukkaiden toiveiden kuunteleminen",
             "Infektioiden tunnistaminen ikäihmisillä, esimerkiksi virtsatieinfektio",
             "Inkontinenssituotteiden valinta ja ihon kunnon seuranta",
-            ("Ruokailutilanteiden rauhoittaminen ja syömisen avustaminen",
-             "Autan asukkaita syömään niin, ettei kenenkään tarvitse kiirehtiä"),
+            (
+                "Ruokailutilanteiden rauhoittaminen ja syömisen avustaminen",
+                "Autan asukkaita syömään niin, ettei kenenkään tarvitse kiirehtiä",
+            ),
             "Kävelyharjoitukset käytävillä osana arkea",
             "Olen pitkään työskennellyt muistisairaiden ryhmäkodissa ja osaan lukea asukkaan eleistä, milloin "
             "jokin on huonosti",
@@ -401,8 +452,10 @@ POOLS: dict[str, Pool] = {
     },
     "mtp": {
         "fi": [
-            ("Motivoiva haastattelu päihdeasiakkaiden kanssa",
-             "Käytän motivoivaa haastattelua ja saan muutospuheen esiin"),
+            (
+                "Motivoiva haastattelu päihdeasiakkaiden kanssa",
+                "Käytän motivoivaa haastattelua ja saan muutospuheen esiin",
+            ),
             "Korvaushoidon toteutus ja lääkkeiden annostelu",
             "Tukikeskustelut ahdistuneiden ja masentuneiden asiakkaiden kanssa",
             "Itsetuhoisuuden arviointi ja turvasuunnitelman tekeminen",
@@ -463,12 +516,16 @@ POOLS: dict[str, Pool] = {
     },
     "lastensuojelu": {
         "fi": [
-            ("Lastensuojelutarpeen selvitysten tekeminen määräajassa",
-             "Teen lastensuojelutarpeen selvityksiä ja kirjoitan ne selkeästi"),
+            (
+                "Lastensuojelutarpeen selvitysten tekeminen määräajassa",
+                "Teen lastensuojelutarpeen selvityksiä ja kirjoitan ne selkeästi",
+            ),
             "Kiireelliset sijoitukset ja virka-ajan ulkopuoliset päivystystilanteet",
             "Lapsen kuuleminen ja lapsen oman äänen esiin nostaminen",
-            ("Perhetyö kotikäynneillä ja vanhemmuuden tukeminen",
-             "Tuen vanhempia arjen rutiineissa ja rajojen asettamisessa"),
+            (
+                "Perhetyö kotikäynneillä ja vanhemmuuden tukeminen",
+                "Tuen vanhempia arjen rutiineissa ja rajojen asettamisessa",
+            ),
             "Huostaanoton valmistelu ja asioiden käsittely hallinto-oikeudessa",
             "Yhteistyö koulujen, poliisin ja perheneuvolan kanssa",
             "Sijaisperheiden tukeminen ja sijaishuollon valvonta",

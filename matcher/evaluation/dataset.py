@@ -46,7 +46,12 @@ def load_eval_set(directory: Path) -> EvalSet:
         profiles.append(
             (
                 rec["external_id"],
-                ProfileCreate(name=rec.get("name") or rec["external_id"], unit=rec.get("unit") or "", languages=languages, strengths=strengths),
+                ProfileCreate(
+                    name=rec.get("name") or rec["external_id"],
+                    unit=rec.get("unit") or "",
+                    languages=languages,
+                    strengths=strengths,
+                ),
             )
         )
     requests: list[EvalRequest] = []

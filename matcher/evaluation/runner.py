@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from embeddings.encoder import Encoder
-from matcher.evaluation.dataset import EvalSet, load_eval_set
-from matcher.evaluation.metrics import average, request_metrics
 from matcher.app.settings import Settings
 from matcher.app.wiring import Velho, build
+from matcher.evaluation.dataset import EvalSet, load_eval_set
+from matcher.evaluation.metrics import average, request_metrics
 from profiles.importer import ParsedImport, import_rows
 
 
@@ -48,11 +48,8 @@ def load_store(settings: Settings, data: EvalSet, *, encoder: Encoder | None = N
     work = settings.data_dir / "eval" / data.name
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    local = settings.model_copy(
-        update={"database_url": f"sqlite:///{work / 'eval.db'}", "data_dir": settings.data_dir}
-    )
-    velho = build(local, encoder=encoder)
-    velho.sync.index_dir = work / "index"
+    local = settings.model_copy(update={"database_url": f"sqlite:///{work / 'eval.db'}", "data_dir": settings.data_dir})
+    velho = build(local, encoder=encoder, index_dir=work / "index")
     velho.start()
     parsed = ParsedImport(rows=[(i, ext, p) for i, (ext, p) in enumerate(data.profiles)])
     bar = None
@@ -61,22 +58,27 @@ def load_store(settings: Settings, data: EvalSet, *, encoder: Encoder | None = N
 
         bar = tqdm(total=len(parsed.rows), desc=f"loading {data.name}", unit="profile")
     with velho.session() as session:
-        import_rows(velho.profiles, session, parsed, chunk_size=500, on_chunk=bar.update if bar else None, commit_each_chunk=True)
+        import_rows(
+            velho.profiles, session, parsed, chunk_size=500, on_chunk=bar.update if bar else None,
+            commit=lambda: velho.uow.commit(session),
+        )  # fmt: skip
     if bar:
         bar.close()
-    with velho.session() as session:
-        velho.sync.rebuild(session)
+    # One rebuild at the end fits the language means to the whole set (the follower may have
+    # refreshed chunk by chunk meanwhile).
+    velho.rebuild_index()
     return velho
 
 
 def rank_requests(velho: Velho, data: EvalSet, *, k: int = 10) -> dict[str, list[str]]:
     """Ranked external ids per request, through the same service path as `/v1/match`."""
     out: dict[str, list[str]] = {}
-    roster = velho.sync.roster
+    matching = velho.matching
+    snap = matching.snapshot()
     for req in data.requests:
-        query, language = velho.matching.query_for(req.text)  # no encoding in lexical mode
-        ranked = velho.matching.rank(query, k=k, text=req.text, language=language, requester_id=req.requester_id)
-        out[req.id] = [roster.employees[c.employee_id].external_id for c in ranked]
+        query = matching.prepare(req.text, k=k, snap=snap, requester_id=req.requester_id)
+        ranked = matching.rank(query, snap=snap)
+        out[req.id] = [snap.roster.employees[c.employee_id].external_id for c in ranked]
     return out
 
 
@@ -101,7 +103,9 @@ def score(data: EvalSet, rankings: dict[str, list[str]]) -> EvalReport:
     )
 
 
-def evaluate(directory: Path, settings: Settings, *, encoder: Encoder | None = None, progress: bool = False) -> EvalReport:
+def evaluate(
+    directory: Path, settings: Settings, *, encoder: Encoder | None = None, progress: bool = False
+) -> EvalReport:
     """Load, rank and score one evaluation set directory."""
     data = load_eval_set(directory)
     t0 = time.perf_counter()
@@ -110,7 +114,7 @@ def evaluate(directory: Path, settings: Settings, *, encoder: Encoder | None = N
     try:
         rankings = rank_requests(velho, data)
     finally:
-        velho.engine.dispose()
+        velho.close(save=False)
     t2 = time.perf_counter()
     report = score(data, rankings)
     report.seconds = {"load": round(t1 - t0, 1), "rank": round(t2 - t1, 1)}

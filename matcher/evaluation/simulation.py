@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from matcher.app.settings import Settings
+from matcher.app.wiring import Velho, build
 from matcher.evaluation.synthetic_org import (
     Organisation,
     Person,
@@ -31,9 +33,9 @@ from matcher.evaluation.synthetic_org import (
     topics,
 )
 from matcher.feedback.errors import ProviderUnavailable
+from matcher.feedback.weights import FeedbackWeights
 from matcher.matching.schemas import MatchCreate
-from matcher.app.settings import FeedbackWeights, RankingWeights, Settings
-from matcher.app.wiring import Velho, build
+from matcher.matching.weights import RankingWeights
 from profiles.actor import Actor
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
@@ -163,6 +165,8 @@ def simulation_settings(config: SimConfig, data_dir: Path) -> Settings:
         database_url=f"sqlite:///{data_dir / 'simulation.db'}",
         admin_token="simulation",
         index_backend="faiss",
+        # Simulated time: no sweep thread on the wall clock (reads treat due offers as expired anyway).
+        expiry_sweep_seconds=0,
         ranking=RankingWeights(centering_strength=0.0),
         feedback=FeedbackWeights(
             enabled=config.feedback, offer_ttl_hours=config.offer_ttl_hours, exploration_seed=config.seed
@@ -299,7 +303,7 @@ class _Run:
 
     def _measure_load(self, win: Window) -> None:
         """Highest open load against capacity right now, read from the database."""
-        with self.velho.sessions() as s:
+        with self.velho.reading() as s:
             loads = self.velho.engagements.repo.open_loads(s, now=self.clock.now)
         for pid, n in loads.items():
             emp = self.velho.sync.roster.employees.get(pid)

@@ -37,9 +37,5 @@ class NotAParty(VelhoError):
     status, title, slug = 403, "Not a party to this engagement", "forbidden"
 
 
-class ConcurrentChange(VelhoError):
-    status, title, slug = 409, "Changed concurrently", "conflict"
-
-
 class InvalidRating(VelhoError):
     status, title, slug = 422, "Invalid rating", "validation-error"

@@ -30,10 +30,10 @@ from matcher.feedback.effects import (
 from matcher.feedback.repository import EngagementRepository, ProviderStats
 from matcher.feedback.schemas import as_utc
 from matcher.feedback.service import Clock
-from matcher.index.sync import IndexSync
-from matcher.matching.ranking import relevance
-from matcher.matching.service import Candidate
 from matcher.feedback.weights import FeedbackWeights
+from matcher.index.sync import IndexSnapshot, IndexSync
+from matcher.matching.query import Candidate
+from matcher.matching.ranking import relevance
 from matcher.matching.weights import RankingWeights
 from profiles.models import StatementKind, utcnow
 
@@ -62,7 +62,7 @@ class FeedbackRanker:
         # Exploration draws: reproducible for a given seed and sequence of requests.
         self._draws = itertools.count()
         self._lock = threading.Lock()
-        self._zero_capacity: tuple[int, frozenset[int]] = (-1, frozenset())
+        self._zero_capacity: tuple[object, frozenset[int]] = (None, frozenset())
 
     def reset(self, seed: int | None = None) -> None:
         """Restart the exploration sequence (the simulation does this per run)."""
@@ -71,34 +71,39 @@ class FeedbackRanker:
             if seed is not None:
                 self.weights = self.weights.model_copy(update={"exploration_seed": seed})
 
-    def prepare(self, session: Session, *, requester_id: str | None, text: str) -> FeedbackPass | None:
-        """Sweep expired offers and collect who must not be returned; None when feedback is off."""
+    def prepare(
+        self, session: Session, snap: IndexSnapshot, *, requester_id: str | None, text: str
+    ) -> FeedbackPass | None:
+        """Collect who must not be returned (at capacity, declined this request); None when feedback is off.
+
+        Only reads: an unanswered offer past its time counts as expired here whether or not the
+        periodic sweep has marked it yet.
+        """
         w = self.weights
         if not w.enabled:
             return None
         now = as_utc(self.clock())
-        self.repo.expire_due(session, now=now)
         loads = self.repo.open_loads(session, now=now)
-        roster = self.sync.roster
+        roster = snap.roster
         deny = {
             eid
             for eid, n in loads.items()
             if eid in roster.employees and at_capacity(n, roster.employees[eid].capacity)
         }
-        deny |= self._capacity_zero()
+        deny |= self._capacity_zero(snap)
         declined: set[int] = set()
         if requester_id is not None:
             declined = self.repo.declined_same_request(session, requester_id=requester_id, text=text)
         with self._lock:
             draw = next(self._draws)
-        return FeedbackPass(self, session, now, loads, frozenset(deny | declined), draw)
+        return FeedbackPass(self, session, snap, now, loads, frozenset(deny | declined), draw)
 
-    def _capacity_zero(self) -> frozenset[int]:
+    def _capacity_zero(self, snap: IndexSnapshot) -> frozenset[int]:
         """Employees who take no offers at all, recomputed only when the roster changed."""
-        seq, ids = self._zero_capacity
-        if seq != self.sync.change_seq:
-            ids = frozenset(e.id for e in self.sync.roster.employees.values() if e.capacity <= 0)
-            self._zero_capacity = (self.sync.change_seq, ids)
+        roster, ids = self._zero_capacity
+        if roster is not snap.roster:
+            ids = frozenset(e.id for e in snap.roster.employees.values() if e.capacity <= 0)
+            self._zero_capacity = (snap.roster, ids)
         return ids
 
 
@@ -108,6 +113,7 @@ class FeedbackPass:
 
     ranker: FeedbackRanker
     session: Session
+    snap: IndexSnapshot
     now: datetime
     loads: dict[int, int]
     deny: frozenset[int]
@@ -125,7 +131,7 @@ class FeedbackPass:
         total, n = r.repo.rating_totals(self.session)
         org_mean = bayesian_average(total, n, prior_mean=w.quality_default_mean, prior_weight=w.quality_prior_weight)
         low = self._low_rating_similarities(ids, query)
-        roster = r.sync.roster
+        roster = self.snap.roster
         base: dict[int, float] = {}
         for c in candidates:
             s = self.stats.get(c.employee_id, ProviderStats())

@@ -8,12 +8,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from matcher.feedback.models import Engagement, EngagementStatus
+from profiles.fields import NON_BLANK, STORABLE, OptionalText, RequiredText, Whole
 from profiles.schemas import ExternalId
 
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-RequestId = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9]+$")
-]
+Reason = Annotated[str, Field(min_length=1, max_length=500, json_schema_extra=NON_BLANK), RequiredText]
+RequestId = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9]+$")]
 
 
 class Schema(BaseModel):
@@ -54,8 +53,8 @@ class CancelBody(EngagementAction):
 class RatingCreate(EngagementAction):
     """Body of `POST /v1/engagements/{id}/rating`: once, after completion, by the requester."""
 
-    score: Annotated[int, Field(ge=1, le=5)]
-    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    score: Annotated[int, Field(ge=1, le=5), Whole]
+    comment: Annotated[str, Field(max_length=2000, json_schema_extra=STORABLE), OptionalText] | None = None
 
 
 class RatingRead(BaseModel):
@@ -96,9 +95,16 @@ def _opt(value: datetime | None) -> datetime | None:
     return as_utc(value) if value is not None else None
 
 
-def to_read(engagement: Engagement) -> EngagementRead:
-    """Public view of an engagement (provider and request must be loaded)."""
+def to_read(engagement: Engagement, *, now: datetime | None = None) -> EngagementRead:
+    """Public view of an engagement (provider and request must be loaded).
+
+    Given `now`, an unanswered offer past its time reads as expired even before the sweep marks it.
+    """
     e = engagement
+    status = EngagementStatus(e.status)
+    expired_at = _opt(e.expired_at)
+    if now is not None and status == EngagementStatus.proposed and as_utc(e.expires_at) <= now:
+        status, expired_at = EngagementStatus.expired, as_utc(e.expires_at)
     rating = None
     if e.rating is not None:
         rating = RatingRead(score=e.rating.score, comment=e.rating.comment, created_at=as_utc(e.rating.created_at))
@@ -107,7 +113,7 @@ def to_read(engagement: Engagement) -> EngagementRead:
         request_id=e.request_id,
         provider_id=e.provider.external_id,
         requester_id=e.request.requester_id,
-        status=EngagementStatus(e.status),
+        status=status,
         decline_reason=e.decline_reason,
         cancel_reason=e.cancel_reason,
         closed_by=e.closed_by,
@@ -115,7 +121,7 @@ def to_read(engagement: Engagement) -> EngagementRead:
         expires_at=as_utc(e.expires_at),
         accepted_at=_opt(e.accepted_at),
         declined_at=_opt(e.declined_at),
-        expired_at=_opt(e.expired_at),
+        expired_at=expired_at,
         completed_at=_opt(e.completed_at),
         cancelled_at=_opt(e.cancelled_at),
         rating=rating,

@@ -16,14 +16,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from embeddings.encoder import Encoder
 from matcher.feedback.effects import at_capacity
 from matcher.feedback.errors import (
     AlreadyRated,
-    ConcurrentChange,
     EngagementNotFound,
     IllegalTransition,
     InvalidRating,
@@ -35,10 +33,10 @@ from matcher.feedback.errors import (
 )
 from matcher.feedback.models import Engagement, EngagementStatus, Rating
 from matcher.feedback.repository import EngagementRepository
-from matcher.feedback.schemas import as_utc
+from matcher.feedback.schemas import EngagementRead, as_utc, to_read
+from matcher.feedback.weights import FeedbackWeights
 from matcher.matching.models import HelpRequest
 from matcher.matching.repository import RequestRepository
-from matcher.feedback.weights import FeedbackWeights
 from profiles.actor import Actor
 from profiles.embedding import embed_statements, new_statement
 from profiles.models import Availability, StatementKind, utcnow
@@ -97,11 +95,17 @@ class EngagementService:
         return as_utc(self.clock())
 
     # -- reads ------------------------------------------------------------------------------
-    def get(self, session: Session, *, engagement_id: int) -> Engagement:
-        """One engagement (an unanswered offer past its time is marked expired first)."""
-        engagement = self._load(session, engagement_id)
-        self._expire_if_due(engagement)
-        return engagement
+    def get(self, session: Session, *, engagement_id: int) -> EngagementRead:
+        """One engagement as it stands now: an unanswered offer past its time reads as expired
+        (the periodic sweep records that; a read never writes)."""
+        return to_read(self._load(session, engagement_id), now=self.now())
+
+    def expire_due(self, session: Session) -> int:
+        """The periodic sweep: mark every unanswered offer past its time as expired; returns how many."""
+        n = self.repo.expire_due(session, now=self.now())
+        if n:
+            logger.info("engagements_expired count=%d", n)
+        return n
 
     # -- lifecycle --------------------------------------------------------------------------
     def propose(
@@ -126,9 +130,9 @@ class EngagementService:
         if provider is None:
             raise ProviderNotFound(f"no employee {provider_id}")
         now = self.now()
-        self.repo.expire_due(session, now=now)
         existing = self.repo.get_by_pair(session, request_id=request.id, provider_id=provider.id)
         if existing is not None:
+            self._expire_if_due(existing)
             if existing.status in (EngagementStatus.declined, EngagementStatus.expired):
                 raise ProviderUnavailable(f"{provider_id} {existing.status} this request; propose someone else")
             if existing.status == EngagementStatus.cancelled:
@@ -156,10 +160,7 @@ class EngagementService:
         engagement.provider = provider
         engagement.rating = None
         self.repo.add(session, engagement=engagement)
-        try:
-            session.flush()
-        except IntegrityError as exc:
-            raise ConcurrentChange("this offer was made concurrently; retry to read it") from exc
+        session.flush()  # a concurrent identical offer fails here: 409 via the unit of work
         logger.info("engagement_proposed id=%d request=%s provider=%d", engagement.id, request.id, provider.id)
         return engagement, True
 
@@ -237,10 +238,7 @@ class EngagementService:
             comment=comment,
             created_at=self.now(),
         )
-        try:
-            session.flush()
-        except IntegrityError as exc:
-            raise ConcurrentChange("this engagement was rated concurrently; read it again") from exc
+        session.flush()
         if self.weights.enabled and score >= self.weights.evidence_min_rating:
             self._add_evidence(session, engagement, score)
         logger.info("engagement_rated id=%d provider=%d score=%d", engagement.id, engagement.provider_id, score)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -15,27 +16,34 @@ class ExactIndex:
 
     def __init__(self, dimension: int) -> None:
         self.dimension = dimension
-        self._ids: Ids = np.zeros(0, dtype=np.int64)
-        self._vectors = np.zeros((0, dimension), dtype=np.float32)
+        # Ids and vectors are replaced together as one tuple, so a search never pairs the ids of
+        # one version with the vectors of another.
+        self._data: tuple[Ids, npt.NDArray[np.float32]] = (
+            np.zeros(0, dtype=np.int64),
+            np.zeros((0, dimension), dtype=np.float32),
+        )
+        self._write = threading.Lock()
 
     def add(self, ids: Ids, vectors: npt.NDArray[np.float32]) -> None:
         """Add or replace."""
         ids = np.asarray(ids, dtype=np.int64)
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(ids), self.dimension)
-        self.remove(ids)
-        self._ids = np.concatenate([self._ids, ids])
-        self._vectors = np.concatenate([self._vectors, vectors])
+        with self._write:
+            old_ids, old_vectors = self._data
+            keep = ~np.isin(old_ids, ids)
+            self._data = (np.concatenate([old_ids[keep], ids]), np.concatenate([old_vectors[keep], vectors]))
 
     def remove(self, ids: Ids) -> int:
         """Drop the given ids."""
-        keep = ~np.isin(self._ids, np.asarray(ids, dtype=np.int64))
-        removed = int((~keep).sum())
-        self._ids, self._vectors = self._ids[keep], self._vectors[keep]
-        return removed
+        with self._write:
+            old_ids, old_vectors = self._data
+            keep = ~np.isin(old_ids, np.asarray(ids, dtype=np.int64))
+            self._data = (old_ids[keep], old_vectors[keep])
+            return int((~keep).sum())
 
     def search(self, query: npt.NDArray[np.float32], k: int, id_filter: IdFilter | None = None) -> Hits:
         """Exact top-k among admitted ids."""
-        ids, vectors = self._ids, self._vectors
+        ids, vectors = self._data
         if id_filter is not None:
             mask = id_filter.admits(ids)
             ids, vectors = ids[mask], vectors[mask]
@@ -51,18 +59,18 @@ class ExactIndex:
 
     def ids(self) -> Ids:
         """Every id."""
-        return self._ids.copy()
+        return self._data[0].copy()
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._data[0])
 
     def save(self, directory: Path) -> None:
         """One npz file."""
         directory.mkdir(parents=True, exist_ok=True)
-        np.savez(directory / "exact.npz", ids=self._ids, vectors=self._vectors)
+        ids, vectors = self._data
+        np.savez(directory / "exact.npz", ids=ids, vectors=vectors)
 
     def load(self, directory: Path) -> None:
         """Read the npz file."""
         with np.load(directory / "exact.npz") as data:
-            self._ids = data["ids"].astype(np.int64)
-            self._vectors = data["vectors"].astype(np.float32)
+            self._data = (data["ids"].astype(np.int64), data["vectors"].astype(np.float32))

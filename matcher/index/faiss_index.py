@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.index.base import Hits, IdFilter, Ids
+from matcher.index.rwlock import ReadWriteLock
 
 try:
     import faiss
@@ -28,17 +28,17 @@ class FaissIndex:
 
     def __init__(self, dimension: int) -> None:
         self.dimension = dimension
-        self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
-        # FAISS is not safe for a write concurrent with searches.
-        self._lock = threading.RLock()
+        self._index: Any = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+        # FAISS searches may run side by side, but not beside a write.
+        self._lock = ReadWriteLock()
 
     def add(self, ids: Ids, vectors: npt.NDArray[np.float32]) -> None:
         """Add or replace."""
         ids = np.ascontiguousarray(ids, dtype=np.int64)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(ids), self.dimension)
-        with self._lock:
-            self.remove(ids)
+        with self._lock.writing():
             if len(ids):
+                self._index.remove_ids(faiss.IDSelectorBatch(ids))
                 self._index.add_with_ids(vectors, ids)
 
     def remove(self, ids: Ids) -> int:
@@ -46,13 +46,13 @@ class FaissIndex:
         ids = np.ascontiguousarray(ids, dtype=np.int64)
         if len(ids) == 0:
             return 0
-        with self._lock:
+        with self._lock.writing():
             return int(self._index.remove_ids(faiss.IDSelectorBatch(ids)))
 
     def search(self, query: npt.NDArray[np.float32], k: int, id_filter: IdFilter | None = None) -> Hits:
         """Top-k admitted ids; the filter runs inside the scan, so k admitted results come back when they exist."""
         q = np.ascontiguousarray(query, dtype=np.float32).reshape(1, self.dimension)
-        with self._lock:
+        with self._lock.reading():
             n = self._index.ntotal
             k = min(k, n)
             if k <= 0:
@@ -65,7 +65,7 @@ class FaissIndex:
 
     def ids(self) -> Ids:
         """Every id."""
-        with self._lock:
+        with self._lock.reading():
             return faiss.vector_to_array(self._index.id_map).astype(np.int64)
 
     def __len__(self) -> int:
@@ -74,7 +74,7 @@ class FaissIndex:
     def save(self, directory: Path) -> None:
         """Write the FAISS file."""
         directory.mkdir(parents=True, exist_ok=True)
-        with self._lock:
+        with self._lock.reading():
             faiss.write_index(self._index, str(directory / self.FILE))
 
     def load(self, directory: Path) -> None:
@@ -82,7 +82,7 @@ class FaissIndex:
         index = faiss.read_index(str(directory / self.FILE))
         if index.d != self.dimension:
             raise ValueError(f"index on disk has dimension {index.d}, expected {self.dimension}")
-        with self._lock:
+        with self._lock.writing():
             self._index = index
 
 

@@ -138,3 +138,54 @@ class LexicalIndex:
 
     def __len__(self) -> int:
         return len(self._lengths)
+
+
+# A lexical index's normalisation: ("stem", 0) or ("truncate", prefix length).
+LexicalKey = tuple[str, int]
+
+
+def lexical_key(mode: str, prefix: int) -> LexicalKey:
+    """The key of a normalisation (the prefix matters only when truncating)."""
+    return (mode, prefix if mode == "truncate" else 0)
+
+
+class LexicalIndexes:
+    """One BM25 index per normalisation in use, over the indexed statements.
+
+    The index owner applies every change to all of them alongside the vector index; a
+    normalisation asked for later is built from the statements then and kept in step from then on.
+    """
+
+    def __init__(self, keys: Iterable[LexicalKey] = ()) -> None:
+        self._indexes: dict[LexicalKey, LexicalIndex] = {key: self._empty(key) for key in keys}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _empty(key: LexicalKey) -> LexicalIndex:
+        mode, prefix = key
+        return LexicalIndex(mode=mode, prefix=prefix or 5)  # stemming ignores the prefix
+
+    def keys(self) -> list[LexicalKey]:
+        """The normalisations kept (a rebuild keeps the same)."""
+        return list(self._indexes)
+
+    def get(self, key: LexicalKey, statements: Iterable[tuple[int, str, str]]) -> LexicalIndex:
+        """The index of a normalisation, built from `statements` (id, text, language) on first use."""
+        with self._lock:
+            lex = self._indexes.get(key)
+            if lex is None:
+                lex = self._empty(key)
+                for sid, text, lang in statements:
+                    lex.add(sid, text, lang)
+                self._indexes[key] = lex
+            return lex
+
+    def apply(self, *, remove: Iterable[int], add: Iterable[tuple[int, str, str]]) -> None:
+        """Drop `remove` statement ids, then index `add` (id, text, language) in every normalisation."""
+        removed = list(remove)
+        added = list(add)
+        with self._lock:
+            for lex in self._indexes.values():
+                lex.remove(removed)
+                for sid, text, lang in added:
+                    lex.add(sid, text, lang)

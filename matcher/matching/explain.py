@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from matcher.matching.ranking import StatementHit
 from matcher.index.roster import RosterStatement
+from matcher.matching.ranking import StatementHit
 from matcher.matching.schemas import MatchedStrength
 
 SHOWN_STRENGTHS = 3
@@ -15,7 +15,7 @@ QUOTE_CHARS = 80
 
 
 def matched_strengths(
-    scored: Sequence[tuple[StatementHit, float]], statements: dict[int, RosterStatement]
+    scored: Sequence[tuple[StatementHit, float]], statements: Mapping[int, RosterStatement]
 ) -> list[MatchedStrength]:
     """The best statements (up to three, near the best), with raw similarity."""
     if not scored:

@@ -1,4 +1,4 @@
-"""Search the statement index for a request and group the hits by employee."""
+"""Search the statement index of one snapshot for a request and group the hits by employee."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 
 from embeddings.encoder import Vectors
 from matcher.index import IdFilter
-from matcher.index.sync import IndexSync
+from matcher.index.sync import IndexSnapshot
 from matcher.matching.ranking import StatementHit
 
 # First pass asks for this many statements per wanted person, then widens fourfold.
@@ -25,7 +25,7 @@ class Eligibility:
 
 
 def eligibility(
-    sync: IndexSync,
+    snap: IndexSnapshot,
     *,
     requester_id: str | None,
     languages: Collection[str] | None,
@@ -33,8 +33,8 @@ def eligibility(
     exclude_units: Collection[str] | None,
     also_deny: Collection[int] = (),
 ) -> Eligibility:
-    """Turn request filters into employee id sets over the roster."""
-    roster = sync.roster
+    """Turn request filters into employee id sets over the snapshot's roster."""
+    roster = snap.roster
     allow: set[int] | None = None
     if units:
         allow = roster.employees_in_units(units)
@@ -49,55 +49,55 @@ def eligibility(
     return Eligibility(frozenset(allow) if allow is not None else None, frozenset(deny))
 
 
-def retrieve(sync: IndexSync, query: Vectors, *, people: int, elig: Eligibility) -> dict[int, list[StatementHit]]:
+def retrieve(snap: IndexSnapshot, query: Vectors, *, people: int, elig: Eligibility) -> dict[int, list[StatementHit]]:
     """The best `people` eligible employees with every one of their statements scored.
 
     The filter runs inside the index search and the statement budget widens until enough
-    distinct people are found (or none are left), so filters never shorten the list.
+    distinct people are found (or none are left), so filters never shorten the list. Hits the
+    snapshot's roster does not know (a change applied after it was taken) are skipped.
     """
-    roster = sync.roster
-    with sync.lock():
-        allow_stmts = roster.statement_ids_of(elig.allow) if elig.allow is not None else None
-        deny_stmts = roster.statement_ids_of(elig.deny) if elig.deny else set()
-        if allow_stmts is not None:
-            allow_stmts -= deny_stmts
-            deny_stmts = set()
-            admitted = len(allow_stmts)
-        else:
-            admitted = len(sync.index) - len(deny_stmts)
-        id_filter = IdFilter(
-            allow=frozenset(allow_stmts) if allow_stmts is not None else None, deny=frozenset(deny_stmts)
-        )
-        budget = max(people * STATEMENTS_PER_PERSON, 50)
-        chosen: list[int] = []
-        while True:
-            hits = sync.index.search(query, min(budget, max(admitted, 0)), id_filter)
-            chosen = []
-            seen: set[int] = set()
-            for sid in hits.ids.tolist():
-                stmt = roster.statements.get(sid)
-                if stmt is not None and stmt.employee_id not in seen:
-                    seen.add(stmt.employee_id)
-                    chosen.append(stmt.employee_id)
-            if len(chosen) >= people or budget >= admitted:
-                break
-            budget *= 4
-        chosen = chosen[:people]
-        # Second pass: score every statement of the chosen people, not only those in the top hits.
-        their = roster.statement_ids_of(chosen)
-        full = sync.index.search(query, len(their), IdFilter(allow=frozenset(their))) if their else None
-        grouped: dict[int, list[StatementHit]] = {eid: [] for eid in chosen}
-        if full is not None:
-            for sid, sim in zip(full.ids.tolist(), full.scores.tolist()):
-                stmt = roster.statements[sid]
+    roster = snap.roster
+    index = snap.vectors
+    allow_stmts = roster.statement_ids_of(elig.allow) if elig.allow is not None else None
+    deny_stmts = roster.statement_ids_of(elig.deny) if elig.deny else set()
+    if allow_stmts is not None:
+        allow_stmts -= deny_stmts
+        deny_stmts = set()
+        admitted = len(allow_stmts)
+    else:
+        admitted = len(index) - len(deny_stmts)
+    id_filter = IdFilter(allow=frozenset(allow_stmts) if allow_stmts is not None else None, deny=frozenset(deny_stmts))
+    budget = max(people * STATEMENTS_PER_PERSON, 50)
+    chosen: list[int] = []
+    while True:
+        hits = index.search(query, min(budget, max(admitted, 0)), id_filter)
+        chosen = []
+        seen: set[int] = set()
+        for sid in hits.ids.tolist():
+            stmt = roster.statements.get(sid)
+            if stmt is not None and stmt.employee_id not in seen:
+                seen.add(stmt.employee_id)
+                chosen.append(stmt.employee_id)
+        if len(chosen) >= people or budget >= admitted:
+            break
+        budget *= 4
+    chosen = chosen[:people]
+    # Second pass: score every statement of the chosen people, not only those in the top hits.
+    their = roster.statement_ids_of(chosen)
+    full = index.search(query, len(their), IdFilter(allow=frozenset(their))) if their else None
+    grouped: dict[int, list[StatementHit]] = {eid: [] for eid in chosen}
+    if full is not None:
+        for sid, sim in zip(full.ids.tolist(), full.scores.tolist(), strict=True):
+            stmt = roster.statements.get(sid)
+            if stmt is not None:
                 grouped[stmt.employee_id].append(
                     StatementHit(sid, float(sim), kind=stmt.kind, level=stmt.level, rating=stmt.rating)
                 )
-    return grouped
+    return {eid: hits for eid, hits in grouped.items() if hits}
 
 
 def retrieve_lexical(
-    sync: IndexSync, text: str, language: str, *, mode: str, prefix: int, elig: Eligibility
+    snap: IndexSnapshot, text: str, language: str, *, mode: str, prefix: int, elig: Eligibility
 ) -> dict[int, list[StatementHit]]:
     """Every eligible employee with a statement sharing a term with the request, by BM25.
 
@@ -105,29 +105,26 @@ def retrieve_lexical(
     (`LexicalIndex.search_normalised`); only matching statements are listed. The whole eligible
     roster is scored, so filters never shorten the list.
     """
-    roster = sync.roster
-    with sync.lock():
-        lex = roster.lexical_index(mode, prefix)
-        only = roster.statement_ids_of(elig.allow - elig.deny) if elig.allow is not None else None
-        scores = lex.search_normalised(text, language, limit=None, only=only)
-        grouped: dict[int, list[StatementHit]] = {}
-        for sid, score in scores.items():
-            stmt = roster.statements.get(sid)
-            if stmt is None or stmt.employee_id in elig.deny:
-                continue
-            grouped.setdefault(stmt.employee_id, []).append(
-                StatementHit(sid, score, kind=stmt.kind, level=stmt.level, rating=stmt.rating)
-            )
+    roster = snap.roster
+    lex = snap.lexical_index(mode, prefix)
+    only = roster.statement_ids_of(elig.allow - elig.deny) if elig.allow is not None else None
+    scores = lex.search_normalised(text, language, limit=None, only=only)
+    grouped: dict[int, list[StatementHit]] = {}
+    for sid, score in scores.items():
+        stmt = roster.statements.get(sid)
+        if stmt is None or stmt.employee_id in elig.deny:
+            continue
+        grouped.setdefault(stmt.employee_id, []).append(
+            StatementHit(sid, score, kind=stmt.kind, level=stmt.level, rating=stmt.rating)
+        )
     return grouped
 
 
 def lexical_scores(
-    sync: IndexSync, text: str, language: str, *, mode: str, prefix: int, statement_ids: Collection[int]
+    snap: IndexSnapshot, text: str, language: str, *, mode: str, prefix: int, statement_ids: Collection[int]
 ) -> dict[int, float]:
     """Normalised BM25 (0..1) of these statements for the request; absent = no shared term."""
-    with sync.lock():
-        lex = sync.roster.lexical_index(mode, prefix)
-        return lex.search_normalised(text, language, limit=None, only=statement_ids)
+    return snap.lexical_index(mode, prefix).search_normalised(text, language, limit=None, only=statement_ids)
 
 
 def as_query(vec: Vectors) -> Vectors:

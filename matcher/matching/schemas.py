@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
+from profiles.fields import NON_BLANK, STORABLE, OptionalText, RequiredText, Whole
 from profiles.schemas import ExternalId, LanguageCode
 
 MAX_REQUEST_CHARS = 2000
+UnitName = Annotated[str, Field(max_length=200, json_schema_extra=STORABLE), OptionalText]
 
 
 class Schema(BaseModel):
@@ -23,15 +25,15 @@ class MatchFilters(Schema):
     languages: Annotated[list[LanguageCode], Field(max_length=20)] | None = Field(
         default=None, description="provider speaks at least one of these"
     )
-    units: Annotated[list[Annotated[str, StringConstraints(max_length=200)]], Field(max_length=100)] | None = None
-    exclude_units: Annotated[list[Annotated[str, StringConstraints(max_length=200)]], Field(max_length=100)] | None = None
+    units: Annotated[list[UnitName], Field(max_length=100)] | None = None
+    exclude_units: Annotated[list[UnitName], Field(max_length=100)] | None = None
 
 
 class MatchCreate(Schema):
     """Body of `POST /v1/match`."""
 
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_REQUEST_CHARS)]
-    k: Annotated[int, Field(ge=1, le=100)] = 10
+    text: Annotated[str, Field(min_length=1, max_length=MAX_REQUEST_CHARS, json_schema_extra=NON_BLANK), RequiredText]
+    k: Annotated[int, Field(ge=1, le=100), Whole] = 10
     requester_id: ExternalId | None = None
     filters: MatchFilters = Field(default_factory=MatchFilters)
 

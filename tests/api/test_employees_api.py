@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from builders import body
+from conftest import AUTH
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from builders import body
-from conftest import AUTH
 from matcher.app.wiring import Velho
 from profiles.models import Employee, StrengthStatement
 
@@ -29,7 +29,9 @@ def assert_problem(resp, status: int) -> dict:  # type: ignore[no-untyped-def, t
     assert resp.status_code == status, resp.text
     assert resp.headers["content-type"].startswith(PROBLEM)
     data = resp.json()
-    assert data["status"] == status and data["type"].startswith("urn:velho:problem:") and data["title"] and data["detail"]
+    assert (
+        data["status"] == status and data["type"].startswith("urn:velho:problem:") and data["title"] and data["detail"]
+    )
     return data
 
 
@@ -110,7 +112,10 @@ class TestReadListDelete:
         third = client.get(f"/v1/employees?limit=2&cursor={second['next_cursor']}", headers=AUTH).json()
         ids = [p["external_id"] for page in (first, second, third) for p in page["items"]]
         assert ids == ["e0", "e1", "e2", "e3", "e4"] and third["next_cursor"] is None
-        assert [p["external_id"] for p in client.get("/v1/employees?unit=V", headers=AUTH).json()["items"]] == ["e3", "e4"]
+        assert [p["external_id"] for p in client.get("/v1/employees?unit=V", headers=AUTH).json()["items"]] == [
+            "e3",
+            "e4",
+        ]
         assert_problem(client.get("/v1/employees?cursor=%%%", headers=AUTH), 422)
         assert_problem(client.get("/v1/employees?limit=0", headers=AUTH), 422)
 
@@ -153,11 +158,30 @@ class TestImport:
         assert_problem(client.post("/v1/employees/import", content=b"", headers=AUTH), 422)
         assert_problem(client.post("/v1/employees/import", content=b"\xff\xfe", headers=AUTH), 422)
 
+    def test_an_import_without_rows_changes_nothing(self, client: TestClient, velho: Velho) -> None:
+        before = snapshot(velho)
+        csv_header_only = client.post(
+            "/v1/employees/import", content=b"external_id,name\n", headers=AUTH | {"content-type": "text/csv"}
+        )
+        assert csv_header_only.status_code == 200 and csv_header_only.json() == {
+            "created": 0,
+            "updated": 0,
+            "failed": [],
+        }
+        assert snapshot(velho) == before
+
 
 def test_openapi_documents_the_contract(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     paths = spec["paths"]
-    for path in ("/v1/employees/{external_id}", "/v1/employees", "/v1/employees/import", "/v1/match", "/healthz", "/readyz"):
+    for path in (
+        "/v1/employees/{external_id}",
+        "/v1/employees",
+        "/v1/employees/import",
+        "/v1/match",
+        "/healthz",
+        "/readyz",
+    ):
         assert path in paths
     put_responses = paths["/v1/employees/{external_id}"]["put"]["responses"]
     assert {"200", "201", "412", "422"} <= set(put_responses)

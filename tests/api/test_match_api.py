@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from builders import body
+from conftest import AUTH
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from builders import body
-from conftest import AUTH
-from matcher.matching.models import HelpRequest, MatchResult
 from matcher.app.wiring import Velho
+from matcher.matching.models import HelpRequest, MatchResult
 
 
 @pytest.fixture
 def staffed(client: TestClient) -> TestClient:
     people = {
-        "nurse": body("Aino", ["haavanhoito", "Excel: pivot-taulukot, makrot ja VBA"], unit="Kotihoito", languages=["fi"]),
+        "nurse": body(
+            "Aino", ["haavanhoito", "Excel: pivot-taulukot, makrot ja VBA"], unit="Kotihoito", languages=["fi"]
+        ),
         "physio": body("Peter", ["ergonomic patient transfers"], unit="Kuntoutus", languages=["en"]),
         "social": body("Cecilia", ["barnskydd och familjearbete"], unit="Socialarbete", languages=["sv", "fi"]),
         "hidden": body("Hilkka", ["Excel-asiantuntija, makrot"], visible=False),
@@ -26,7 +28,9 @@ def staffed(client: TestClient) -> TestClient:
 
 
 def test_match_returns_ranked_results_with_reasons_and_stores_the_request(staffed: TestClient, velho: Velho) -> None:
-    r = staffed.post("/v1/match", json={"text": "help with Excel macros", "k": 3, "requester_id": "social"}, headers=AUTH)
+    r = staffed.post(
+        "/v1/match", json={"text": "help with Excel macros", "k": 3, "requester_id": "social"}, headers=AUTH
+    )
     assert r.status_code == 200, r.text
     data = r.json()
     ids = [x["external_id"] for x in data["results"]]
@@ -49,8 +53,17 @@ def test_filters(staffed: TestClient) -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    [{"text": ""}, {"text": "   "}, {"text": "x" * 2001}, {"text": "ok", "k": 0}, {"text": "ok", "k": 101},
-     {"text": "ok", "k": "5"}, {"text": 5}, {"text": "ok", "filters": {"languages": "fi"}}, {}],
+    [
+        {"text": ""},
+        {"text": "   "},
+        {"text": "x" * 2001},
+        {"text": "ok", "k": 0},
+        {"text": "ok", "k": 101},
+        {"text": "ok", "k": "5"},
+        {"text": 5},
+        {"text": "ok", "filters": {"languages": "fi"}},
+        {},
+    ],
 )
 def test_bad_match_input_is_422_and_stores_nothing(staffed: TestClient, velho: Velho, payload: dict) -> None:  # type: ignore[type-arg]
     r = staffed.post("/v1/match", json=payload, headers=AUTH)
@@ -60,7 +73,9 @@ def test_bad_match_input_is_422_and_stores_nothing(staffed: TestClient, velho: V
 
 
 @pytest.mark.parametrize("raw", [b'{"text": "Excel \xff\xfe makrot"}', b'{"text": "Excel', b"\xef\xbb"])
-def test_undecodable_or_broken_json_is_4xx_problem_and_stores_nothing(staffed: TestClient, velho: Velho, raw: bytes) -> None:
+def test_undecodable_or_broken_json_is_4xx_problem_and_stores_nothing(
+    staffed: TestClient, velho: Velho, raw: bytes
+) -> None:
     headers = {**AUTH, "content-type": "application/json"}
     r = staffed.post("/v1/match", content=raw, headers=headers)
     assert 400 <= r.status_code < 500 and r.headers["content-type"].startswith("application/problem+json")

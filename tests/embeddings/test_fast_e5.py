@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import shutil
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -196,17 +196,15 @@ class TestFidelity:
         assert fast.encode_documents([]).shape == (0, 384)
 
     def test_threads_get_their_own_results(self, fast: FastE5Encoder, vectors: dict[str, np.ndarray]) -> None:
-        results: dict[int, np.ndarray] = {}
-
-        def work(i: int) -> None:
+        def work(i: int) -> np.ndarray:
             batch = QUERIES[i : i + 4] if i % 2 else [QUERIES[i]]  # mix batch and ONNX paths
-            results[i] = fast.encode_queries(batch)
+            return fast.encode_queries(batch)
 
-        threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            futures = {i: pool.submit(work, i) for i in range(6)}
+            # result() re-raises a worker's exception, and every worker must have answered.
+            results = {i: f.result(timeout=120) for i, f in futures.items()}
+        assert sorted(results) == list(range(6))
         for i, got in results.items():
             want = vectors["fast_req"][i : i + len(got)]
             assert ((got * want).sum(axis=1) >= 0.999).all()

@@ -20,7 +20,12 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_import_then_match(env: Path) -> None:
     rows = [
-        {"external_id": "a1", "name": "Aino", "unit": "Kotihoito", "strengths": [{"text": "Excel-makrot ja pivot-taulukot"}]},
+        {
+            "external_id": "a1",
+            "name": "Aino",
+            "unit": "Kotihoito",
+            "strengths": [{"text": "Excel-makrot ja pivot-taulukot"}],
+        },
         {"external_id": "a2", "name": "Bo", "strengths": [{"text": "haavanhoito"}]},
         {"external_id": "a3", "name": ""},
     ]
@@ -32,7 +37,7 @@ def test_import_then_match(env: Path) -> None:
     assert "created 2, updated 0, failed 1" in result.output and "row 2 (a3)" in result.output
     result = runner.invoke(app, ["match", "help with Excel macros", "--k", "2", "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output[result.output.index("{"):])
+    data = json.loads(result.output[result.output.index("{") :])
     assert [r["external_id"] for r in data["results"]][0] == "a1"
     result = runner.invoke(app, ["match", "help with Excel macros", "--requester", "a1"])
     assert result.exit_code == 0 and "a1" not in result.output and "Bo" in result.output
@@ -63,7 +68,7 @@ def test_engagement_lifecycle_from_the_command_line(env: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(app, ["import", str(src)]).exit_code == 0
     result = runner.invoke(app, ["match", "Excel macros", "--json"])
-    request_id = json.loads(result.output[result.output.index("{"):])["request_id"]
+    request_id = json.loads(result.output[result.output.index("{") :])["request_id"]
     result = runner.invoke(app, ["engagement", "propose", request_id, "a1"])
     assert result.exit_code == 0, result.output
     eid = str(json.loads(result.output)["id"])

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from matcher.app.wiring import Velho
 from matcher.demo import demo_requests, organisation_path
 from matcher.demo.generate import render
 from matcher.matching.schemas import MatchCreate
-from matcher.app.wiring import Velho
 from profiles.importer import decode_payload, import_rows, load_records, validate_records
 
 # Each demo request, the person it is meant to find and the rank they must reach at least.

@@ -34,9 +34,21 @@ class TestMetrics:
 
 def write_tiny_set(directory: Path) -> None:
     profiles = [
-        {"external_id": "P1", "name": "Aino", "language": "fi", "strengths": ["Excel-makrot ja pivot-taulukot"], "unit": "A"},
+        {
+            "external_id": "P1",
+            "name": "Aino",
+            "language": "fi",
+            "strengths": ["Excel-makrot ja pivot-taulukot"],
+            "unit": "A",
+        },
         {"external_id": "P2", "name": "Bo", "language": "en", "strengths": ["wound care and dressings"], "unit": "B"},
-        {"external_id": "P3", "name": "Cia", "language": "mixed", "strengths": ["barnskydd", "child protection"], "unit": "C"},
+        {
+            "external_id": "P3",
+            "name": "Cia",
+            "language": "mixed",
+            "strengths": ["barnskydd", "child protection"],
+            "unit": "C",
+        },
     ]
     requests = [
         {"id": "R1", "text": "help with Excel macros", "language": "en"},

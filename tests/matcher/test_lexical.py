@@ -7,15 +7,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from builders import put
 from sqlalchemy import Engine
 
-from builders import put
 from embeddings.encoder import Encoder
+from matcher.app.settings import RankingWeights, Settings
+from matcher.app.wiring import Velho, build
 from matcher.index.lexical import LexicalIndex, terms
 from matcher.matching.models import HelpRequest
 from matcher.matching.schemas import MatchCreate, MatchFilters, MatchItem, MatchRead
-from matcher.app.settings import RankingWeights, Settings
-from matcher.app.wiring import Velho, build
 from profiles.actor import Actor
 
 
@@ -30,7 +30,7 @@ def ranked(velho: Velho, text: str, k: int = 10, **kwargs) -> list[str]:  # type
 
 def lexical_index(velho: Velho) -> LexicalIndex:
     w = velho.matching.weights
-    return velho.sync.roster.lexical_index(w.lexical_normalisation, w.lexical_prefix)
+    return velho.sync.snapshot.lexical_index(w.lexical_normalisation, w.lexical_prefix)
 
 
 class TestTerms:
@@ -90,7 +90,7 @@ def lexical(settings: Settings, encoder: Encoder, engine: Engine) -> Iterator[Ve
     v = build(local, encoder=encoder, engine=engine)
     v.start()
     yield v
-    v.sync.save()
+    v.close()
 
 
 @pytest.fixture
@@ -160,7 +160,9 @@ class TestLexicalMode:
 
         ids = lexical.sync.roster.by_external_id
         denied = frozenset(ids[f"a{i}"] for i in range(28))
-        got = lexical.matching.rank(None, k=5, text="Excel-makrot", feedback=DenyOnly(denied))  # type: ignore[arg-type]
+        snap = lexical.matching.snapshot()
+        query = lexical.matching.prepare("Excel-makrot", k=5, snap=snap)
+        got = lexical.matching.rank(query, snap=snap, feedback=DenyOnly(denied))  # type: ignore[arg-type]
         names = [lexical.sync.roster.employees[c.employee_id].external_id for c in got]
         assert len(names) == 5 and sorted(names[:2]) == ["a28", "a29"]  # then three of B
 
@@ -171,8 +173,7 @@ class TestLexicalMode:
             team.profiles.erase(s, external_id="nurse", actor=Actor.admin())
         assert ranked(team, "VBA-makrot") == []
         assert len(lexical_index(team)) == len(team.sync.roster.statements)
-        with team.session() as s:
-            team.sync.rebuild(s)
+        team.rebuild_index()
         assert len(lexical_index(team)) == len(team.sync.roster.statements) == 3
         assert ranked(team, "palkanlaskenta") == ["accountant"]
 

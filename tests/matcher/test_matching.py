@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from builders import put
 from sqlalchemy import select
 
-from builders import put
-from matcher.matching.schemas import MatchCreate, MatchFilters
 from matcher.app.settings import Settings
 from matcher.app.wiring import Velho, build
+from matcher.matching.schemas import MatchCreate, MatchFilters
 from profiles.actor import Actor
 from profiles.models import StrengthStatement
 
@@ -21,11 +21,39 @@ def ranked(velho: Velho, text: str, k: int = 10, **kwargs) -> list[str]:  # type
 
 @pytest.fixture
 def team(velho: Velho) -> Velho:
-    put(velho, "nurse", "Aino", ["haavanhoito ja lääkehoito", "Excel: pivot-taulukot, makrot ja VBA"], unit="Kotihoito", languages=["fi"])
-    put(velho, "physio", "Peter", ["ergonomic patient transfers and lifting technique"], unit="Kuntoutus", languages=["en", "fi"])
+    put(
+        velho,
+        "nurse",
+        "Aino",
+        ["haavanhoito ja lääkehoito", "Excel: pivot-taulukot, makrot ja VBA"],
+        unit="Kotihoito",
+        languages=["fi"],
+    )
+    put(
+        velho,
+        "physio",
+        "Peter",
+        ["ergonomic patient transfers and lifting technique"],
+        unit="Kuntoutus",
+        languages=["en", "fi"],
+    )
     put(velho, "social", "Cecilia", ["barnskydd och familjearbete"], unit="Socialarbete", languages=["sv", "fi"])
-    put(velho, "cleaner", "Samir", ["laitoshuolto ja siivous", "sujuva arabian kieli ja tulkkaus"], unit="Laitoshuolto", languages=["fi", "ar"])
-    put(velho, "it", "Ilkka", ["tietokoneiden ja tulostimien vianetsintä", "mindfulness-harjoitukset"], unit="IT-tuki", languages=["fi"])
+    put(
+        velho,
+        "cleaner",
+        "Samir",
+        ["laitoshuolto ja siivous", "sujuva arabian kieli ja tulkkaus"],
+        unit="Laitoshuolto",
+        languages=["fi", "ar"],
+    )
+    put(
+        velho,
+        "it",
+        "Ilkka",
+        ["tietokoneiden ja tulostimien vianetsintä", "mindfulness-harjoitukset"],
+        unit="IT-tuki",
+        languages=["fi"],
+    )
     return velho
 
 
@@ -78,8 +106,14 @@ class TestEligibility:
 class TestIndexFollowsTheDatabase:
     def test_erase_removes_vectors_from_the_index(self, team: Velho) -> None:
         with team.session() as s:
-            ids = [st.id for st in s.scalars(select(StrengthStatement).join(StrengthStatement.employee).where(
-                StrengthStatement.employee_id == team.sync.roster.by_external_id["nurse"]))]
+            ids = [
+                st.id
+                for st in s.scalars(
+                    select(StrengthStatement)
+                    .join(StrengthStatement.employee)
+                    .where(StrengthStatement.employee_id == team.sync.roster.by_external_id["nurse"])
+                )
+            ]
         with team.session() as s:
             team.profiles.erase(s, external_id="nurse", actor=Actor.admin())
         assert not set(ids) & set(team.sync.index.ids().tolist())
@@ -90,23 +124,25 @@ class TestIndexFollowsTheDatabase:
         again = build(settings, encoder=team.encoder, engine=team.engine)
         assert again.start() == "loaded"
         assert sorted(again.sync.index.ids().tolist()) == sorted(team.sync.index.ids().tolist())
+        again.close(save=False)
         # A change made while the saved copy was not running is caught up on load.
         put(team, "new", "Uusi", ["Excel-makrot"])
         third = build(settings, encoder=team.encoder, engine=team.engine)
         third.start()
         assert "new" in {e.external_id for e in third.sync.roster.employees.values()}
+        third.close(save=False)
         # A manifest for another model means rebuild, never a mixed vector space.
         manifest = third.sync.index_dir / "manifest.json"
         manifest.write_text(manifest.read_text().replace(team.encoder.info.model_id, "other-model"))
         fourth = build(settings, encoder=team.encoder, engine=team.engine)
         assert fourth.start() == "rebuilt"
+        fourth.close(save=False)
 
     def test_rebuild_reembeds_statements_of_another_model(self, team: Velho) -> None:
         with team.session() as s:
             for st in s.scalars(select(StrengthStatement)):
                 st.model_id = "old-model"
-        with team.session() as s:
-            assert team.sync.reembed(s) == 8
+        assert team.sync.reembed(team.session) == 8
         with team.session() as s:
             models = {st.model_id for st in s.scalars(select(StrengthStatement))}
             vec = s.scalars(select(StrengthStatement)).first()

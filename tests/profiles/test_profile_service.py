@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from builders import profile, put
 from sqlalchemy import func, select
 
-from builders import profile, put
 from matcher.app.wiring import Velho
 from profiles.actor import Actor
 from profiles.errors import NotProfileOwner, ProfileNotFound, VersionMismatch
@@ -27,7 +27,11 @@ class TestUpsert:
             kept_id = emp.statements[1].id
         with velho.session() as s:
             emp, created = velho.profiles.upsert(
-                s, external_id="e1", data=profile("Anna", ["Excel-makrot", "lääkehoito"]), actor=Actor.admin(), if_match=1
+                s,
+                external_id="e1",
+                data=profile("Anna", ["Excel-makrot", "lääkehoito"]),
+                actor=Actor.admin(),
+                if_match=1,
             )
             assert not created and emp.version == 2
             assert [st.text for st in emp.statements] == ["Excel-makrot", "lääkehoito"]

@@ -1,4 +1,4 @@
-"""Alembic environment: our metadata, and the engine handed over by `upgrade_database`."""
+"""Alembic environment: our metadata, over the connection `upgrade_database` hands over."""
 
 from __future__ import annotations
 
@@ -22,14 +22,22 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    """Migrate over the given engine (or one built from the URL)."""
-    engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url") or "")
-    with engine.begin() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
-        )
+    """Migrate over the given connection (or one made from the configured URL)."""
+    connection = config.attributes.get("connection")
+    if connection is None:
+        with create_engine(config.get_main_option("sqlalchemy.url") or "").begin() as own:
+            _migrate(own)
+        return
+    _migrate(connection)
+
+
+def _migrate(connection: object) -> None:
+    context.configure(
+        connection=connection,  # type: ignore[arg-type]
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",  # type: ignore[attr-defined]
+    )
+    with context.begin_transaction():
         context.run_migrations()
 
 

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from matcher.app.settings import FeedbackWeights, RankingWeights, Settings
+from matcher.app.wiring import Velho, build
 from matcher.evaluation.topic_encoder import TopicEncoder
 from matcher.feedback.models import Engagement
 from matcher.matching.schemas import MatchCreate, MatchRead
-from matcher.app.settings import FeedbackWeights, RankingWeights, Settings
-from matcher.app.wiring import Velho, build
 from profiles.actor import Actor
 from profiles.schemas import ProfileCreate
 
@@ -80,7 +80,7 @@ def velho(settings: Settings, topic_encoder: TopicEncoder, engine: Engine, clock
     v.matching.effects.clock = clock  # type: ignore[attr-defined]
     v.start()
     yield v
-    v.sync.save()
+    v.close()
 
 
 class Org:

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import Engine
 
 from embeddings.encoder import Encoder
-from matcher.matching.schemas import MatchCreate
 from matcher.app.settings import FeedbackWeights, RankingWeights, Settings
 from matcher.app.wiring import Velho, build
+from matcher.matching.schemas import MatchCreate
 from profiles.actor import Actor
 from profiles.schemas import ProfileCreate
 
@@ -47,7 +47,7 @@ def e5_velho(tmp_path: Path, encoder: Encoder, engine: Engine) -> Iterator[Velho
                 actor=ADMIN,
             )
     yield v
-    v.sync.save()
+    v.close()
 
 
 def test_a_well_rated_engagement_makes_an_unstated_skill_findable(e5_velho: Velho) -> None:
