@@ -127,6 +127,7 @@ def write_adapter(
     weights = out_dir / f"{name}.safetensors"
     half = {k: np.ascontiguousarray(v.astype(np.float16)) for k, v in sorted(tensors.items())}
     save_file(half, str(weights), metadata={"format": "pt", "base_model_id": base_model_id})
+    weights.chmod(0o644)  # safetensors writes 0600; a shipped file is world-readable
     digest = sha256_of(weights)
     manifest = {
         "manifest_version": MANIFEST_VERSION,
