@@ -183,10 +183,12 @@ def _print_report(rep: dict) -> None:  # type: ignore[type-arg]
     keys = ["recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
     typer.echo(f"\n{rep['set']}: {rep['requests']} requests ({rep['truncated_requests']} truncated to 2,000 chars), "
                f"{rep['profiles']} profiles, load {rep['seconds']['load']}s, rank {rep['seconds']['rank']}s")
-    typer.echo(f"  {'':10}" + "".join(f"{k:>11}" for k in keys))
-    typer.echo(f"  {'overall':10}" + "".join(f"{rep['overall'][k]:>11.3f}" for k in keys))
+    typer.echo(f"  {'':22}" + "".join(f"{k:>11}" for k in keys))
+    typer.echo(f"  {'overall':22}" + "".join(f"{rep['overall'][k]:>11.3f}" for k in keys))
     for lang, m in rep["by_language"].items():
-        typer.echo(f"  {lang + ' (' + str(int(m['n'])) + ')':10}" + "".join(f"{m[k]:>11.3f}" for k in keys))
+        typer.echo(f"  {lang + ' (' + str(int(m['n'])) + ')':22}" + "".join(f"{m[k]:>11.3f}" for k in keys))
+    for pair, m in rep.get("by_language_pair", {}).items():  # request language > answering statement's
+        typer.echo(f"  {pair + ' (' + str(int(m['n'])) + ')':22}" + "".join(f"{m[k]:>11.3f}" for k in keys))
 
 
 @index_app.command("rebuild")
@@ -208,11 +210,15 @@ def index_rebuild() -> None:
 
 @model_app.command("prepare")
 def model_prepare(force: Annotated[bool, typer.Option(help="convert again even if a good copy exists")] = False) -> None:
-    """Convert the bundled e5 weights for sentence-transformers (done on first use anyway)."""
-    from embeddings.e5_convert import prepare_e5_folder
+    """Convert the configured bundled e5 (with its adapter) and export ONNX (done on first use anyway)."""
+    from embeddings.factory import prepare_model
 
-    folder = prepare_e5_folder(_settings().cache_dir, force=force)
-    typer.echo(f"model ready at {folder}")
+    settings = _settings()
+    try:
+        folders = prepare_model(settings.model, settings.cache_dir, force=force)
+    except ValueError as exc:
+        _fail(str(exc))
+    typer.echo(f"model ready at {folders[0]} (ONNX: {folders[1]})")
 
 
 
