@@ -288,15 +288,60 @@ def calibration(rows: list[Scored], step: float = 0.05) -> None:
         print(f"    [{a:.2f}, {b:.2f})  " + "".join(f"{c:>26}" for c in cells))
 
 
-def derive_thresholds(rows: list[Scored], strong_precision: float, weak_related: float) -> tuple[float, float]:
-    """strong: lowest score above which ≥ `strong_precision` of pooled results hold the skill;
-    weak: highest score below which ≤ `weak_related` of pooled results are even related."""
+def derive_thresholds(rows: list[Scored], strong_related: float, weak_related: float) -> tuple[float, float]:
+    """strong: lowest score above which ≥ `strong_related` of the pooled results are relevant
+    (grade ≥ 1); weak: highest score below which ≤ `weak_related` are. nan where none."""
     scores = np.concatenate([r.scores for r in rows])
-    grades = np.concatenate([r.grades for r in rows])
+    rel = np.concatenate([r.grades for r in rows]) >= 1
     cands = np.round(np.arange(0.2, 1.0, 0.01), 2)
-    strong = [c for c in cands if (scores >= c).sum() >= 20 and (grades[scores >= c] >= 2).mean() >= strong_precision]
-    weak = [c for c in cands if (scores < c).sum() >= 20 and (grades[scores < c] >= 1).mean() <= weak_related]
+    strong = [c for c in cands if (scores >= c).sum() >= 20 and rel[scores >= c].mean() >= strong_related]
+    weak = [c for c in cands if (scores < c).sum() >= 20 and rel[scores < c].mean() <= weak_related]
     return (float(min(strong)) if strong else float("nan"), float(max(weak)) if weak else float("nan"))
+
+
+def top1_margins(r: Scored) -> tuple[F32, npt.NDArray[np.bool_]]:
+    """Per request: the first result's score minus the mean of results 2-10, and whether it is right."""
+    starts = np.flatnonzero(r.first)
+    ends = np.append(starts[1:], len(r.scores))
+    margin = np.asarray([r.scores[i] - r.scores[i + 1 : j].mean() if j - i > 1 else 0.0 for i, j in zip(starts, ends)])
+    return margin.astype(np.float32), r.grades[starts] >= 2
+
+
+def margin_bands(rows: list[Scored]) -> None:
+    """Request-level bands on the margin: fitted on ESCO + own set, p@1 per band for every set."""
+    fit = [top1_margins(r) for r in rows if r.name != "se_quantum_dev"]
+    m = np.concatenate([f[0] for f in fit])
+    h = np.concatenate([f[1] for f in fit])
+    cands = np.round(np.arange(0.0, 0.3, 0.005), 3)
+    strong = min([c for c in cands if (m >= c).sum() >= 10 and h[m >= c].mean() >= 0.7], default=float("nan"))
+    weak = max([c for c in cands if (m < c).sum() >= 10 and h[m < c].mean() <= 0.2], default=float("nan"))
+    print(f"  margin bands (first result − mean of results 2-10): strong ≥ {strong:.3f}, weak < {weak:.3f} "
+          f"(pooled without SE: p@1 ≥ 0.7 above, ≤ 0.2 below)")  # fmt: skip
+    for r in rows:
+        mr, hr = top1_margins(r)
+        cells = []
+        for label, mask in (("strong", mr >= strong), ("fair", (mr < strong) & (mr >= weak)), ("weak", mr < weak)):
+            n = int(mask.sum())
+            cells.append(f"{label} {n:>3} p@1 {hr[mask].mean():.2f}" if n else f"{label}   0 p@1   - ")
+        print(f"  {r.name:<16} " + " | ".join(cells))
+
+
+def top1_summary(r: Scored) -> str:
+    """Top-1 score of requests answered right (grade 2 first) vs not, and its AUC for that."""
+    t, hit = r.scores[r.first], r.grades[r.first] >= 2
+    if hit.all() or not hit.any():
+        return f"  {r.name:<16} top-1 p@1 {hit.mean():.2f}"
+    a, b = t[hit], t[~hit]
+    auc = float((a[:, None] > b[None, :]).mean() + 0.5 * (a[:, None] == b[None, :]).mean())
+    q = lambda x: "/".join(f"{v:.2f}" for v in np.percentile(x, [25, 50, 75]))  # noqa: E731
+    # A relative signal: how far the first result stands above the rest of its own list.
+    starts = np.flatnonzero(r.first)
+    ends = np.append(starts[1:], len(r.scores))
+    margin = np.asarray([r.scores[i] - r.scores[i + 1 : j].mean() if j - i > 1 else 0.0 for i, j in zip(starts, ends)])
+    ma, mb = margin[hit], margin[~hit]
+    m_auc = float((ma[:, None] > mb[None, :]).mean() + 0.5 * (ma[:, None] == mb[None, :]).mean())
+    return (f"  {r.name:<16} top-1 p@1 {hit.mean():.2f}; top-1 score quartiles, right {q(a)} vs wrong {q(b)}; "
+            f"AUC {auc:.2f}; AUC of the margin over results 2-10 {m_auc:.2f}")  # fmt: skip
 
 
 def main() -> None:
@@ -321,6 +366,10 @@ def main() -> None:
 
     cache = EmbeddingCache(args.data_dir / "cache" / "embeddings.sqlite")
     sets = [load_eval_set(d) for d in args.sets]
+    # Language-pair slices come from the first model's space and stay fixed for the others,
+    # so every encoder is compared on the same requests.
+    ref_labels: dict[str, list[str]] = {}
+    per_model: dict[str, dict[str, F32]] = {}  # model → set → best+bonus nDCG per request
     for model in args.models:
         started = time.perf_counter()
         encoder = CachedEncoder(build_encoder(model, cache_dir=args.data_dir / "cache"), cache)
@@ -339,6 +388,16 @@ def main() -> None:
             print(f"\n{data.name}: {len(data.requests)} requests, {len(enc.people)} people, "
                   f"statements/person median {int(np.median(enc.counts))} p90 {int(np.percentile(enc.counts, 90))} "
                   f"max {int(enc.counts.max())}")  # fmt: skip
+            per_model.setdefault(model, {})[data.name] = base
+            labels = ref_labels.setdefault(data.name, pair_labels(enc))
+            slices: dict[str, list[int]] = {}
+            for i, lab in enumerate(labels):
+                src, dst = lab.split(">")
+                slices.setdefault(lab, []).append(i)
+                if dst not in ("mixed", "?"):
+                    slices.setdefault("cross-lingual" if src != dst else "same-language", []).append(i)
+            print("  best+bonus by language pair (labels fixed by the first model): "
+                  + ", ".join(f"{k} ({len(v)}) {base[v].mean():.3f}" for k, v in sorted(slices.items())))  # fmt: skip
             print(f"  {'rule':<38} {'nDCG@10':>8}  {'Δ vs best+bonus [95% CI]':>28}")
             for name, rule in rules.items():
                 ranked, tops = rank_all(enc, rule)
@@ -350,15 +409,35 @@ def main() -> None:
         for name, rows in band_rows.items():
             print(f"\n  {name}: share of top-10 results holding the skill (g2) or related (g≥1) per score bin")
             calibration(rows)
-            fit = [r for r in rows if r.name != "se_quantum_dev"]  # SE: few requests, long texts, own scale
+            for r in rows:
+                print(top1_summary(r))
+                own = derive_thresholds([r], 0.5, 0.1)
+                print(f"  {r.name:<16} own thresholds: strong ≥ {own[0]:.2f}, weak < {own[1]:.2f}")
+            fit = [r for r in rows if r.name != "se_quantum_dev"]  # SE: 44 long English questions, own scale
             strong, weak = derive_thresholds(fit, 0.5, 0.1)
             if args.strong is not None:
                 strong, weak = args.strong, args.weak
-            print(f"  bands: strong ≥ {strong:.2f}, weak < {weak:.2f}"
-                  f" (strong: ≥ 50 % of results hold the skill; weak: ≤ 10 % even related; fitted without SE)")
+            print(f"  bands: strong ≥ {strong:.2f}, weak < {weak:.2f} (pooled without SE: at or above strong ≥ 50 % "
+                  f"of results relevant, below weak ≤ 10 %)")  # fmt: skip
             for r in rows:
                 print(band_precision(r, strong, weak))
+            margin_bands(rows)
         print(f"\n  ({model}: {time.perf_counter() - started:.0f} s)")
+    if len(per_model) > 1:
+        first, *others = list(per_model)
+        print(f"\n=== encoders compared (best+bonus, nDCG@10, paired bootstrap over requests) against {first}")
+        for other in others:
+            for name, a in per_model[other].items():
+                b = per_model[first][name]
+                labels = ref_labels[name]
+                cross = [i for i, lab in enumerate(labels) if lab.split(">")[0] != lab.split(">")[1]
+                         and not lab.endswith(("mixed", "?"))]  # fmt: skip
+                d, lo, hi = paired_ci(a, b)
+                line = f"  {other} on {name}: {b.mean():.3f} → {a.mean():.3f}, {d:+.3f} [{lo:+.3f}, {hi:+.3f}]"
+                if cross:
+                    dc, lc, hc = paired_ci(a[cross], b[cross])
+                    line += f"; cross-lingual ({len(cross)}) {dc:+.3f} [{lc:+.3f}, {hc:+.3f}]"
+                print(line)
 
 
 if __name__ == "__main__":
