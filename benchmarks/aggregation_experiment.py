@@ -315,6 +315,7 @@ def margin_bands(rows: list[Scored]) -> None:
     cands = np.round(np.arange(0.0, 0.3, 0.005), 3)
     strong = min([c for c in cands if (m >= c).sum() >= 10 and h[m >= c].mean() >= 0.7], default=float("nan"))
     weak = max([c for c in cands if (m < c).sum() >= 10 and h[m < c].mean() <= 0.2], default=float("nan"))
+    weak = min(weak, strong)  # the two searches may cross: then there is no fair band
     print(f"  margin bands (first result − mean of results 2-10): strong ≥ {strong:.3f}, weak < {weak:.3f} "
           f"(pooled without SE: p@1 ≥ 0.7 above, ≤ 0.2 below)")  # fmt: skip
     for r in rows:
