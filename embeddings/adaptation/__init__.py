@@ -1,0 +1,1 @@
+"""Adapting the bundled e5 to Finnish/English workplace skills: pairs, training, the shipped adapter."""
