@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from api.body_limit import BodyLimit
 from api.errors import install_error_handlers, problem_responses
 from api.routes import employees, engagements, health, index, matching
+from api.server_timing import ServerTiming
 from matcher.app.settings import Settings, get_settings
 from matcher.app.wiring import Velho, build
 
@@ -63,6 +64,8 @@ def create_app(settings: Settings | None = None, *, velho: Velho | None = None) 
     app.state.admin_token = settings.admin_token or _generated_token()
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    # Outermost, so its total covers the body limit and error handling too.
+    app.add_middleware(ServerTiming)
     app.include_router(health.router)
     app.include_router(employees.router)
     app.include_router(matching.router)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher.app.db_errors import domain_error
+from matcher.timing import span
 from profiles.repository import ProfileRepository
 
 logger = logging.getLogger(__name__)
@@ -66,8 +67,9 @@ class UnitOfWork:
 
     def commit(self, session: Session) -> None:
         """Log the noted profile changes, commit, then tell the index (a bulk import calls this per chunk)."""
-        seq, changed = self.profiles.write_changes(session)
-        session.commit()
+        with span("db"):
+            seq, changed = self.profiles.write_changes(session)
+            session.commit()
         if changed:
             self.on_commit(seq, changed)
 

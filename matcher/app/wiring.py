@@ -21,6 +21,7 @@ from embeddings.cache import CachedEncoder, EmbeddingCache
 from embeddings.encoder import Encoder
 from embeddings.factory import build_encoder
 from matcher.app.background import PeriodicTask
+from matcher.app.db_timing import time_statements
 from matcher.app.migrate import upgrade_database
 from matcher.app.settings import Settings
 from matcher.app.unit_of_work import UnitOfWork
@@ -200,6 +201,7 @@ def build(
     """Wire a `Velho` from settings; tests pass a shared encoder or engine, the eval runner its own index dir."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = engine or make_engine(settings.resolved_database_url)
+    time_statements(engine)
     encoder = encoder or build_encoder_from(settings)
     w = settings.ranking
     lexical = (

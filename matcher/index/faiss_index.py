@@ -57,7 +57,7 @@ class FaissIndex:
             k = min(k, n)
             if k <= 0:
                 return Hits(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-            params, keep_alive = _search_params(id_filter)
+            params, keep_alive = selector_params(id_filter)
             scores, ids = self._index.search(q, k, params=params)
             del keep_alive
         found = ids[0] >= 0
@@ -86,10 +86,11 @@ class FaissIndex:
             self._index = index
 
 
-def _search_params(id_filter: IdFilter | None) -> tuple[Any, list[Any]]:
-    """FAISS SearchParameters for the filter, and the objects that must outlive the search."""
+def selector_params(id_filter: IdFilter | None, params: Any = None) -> tuple[Any, list[Any]]:
+    """FAISS search parameters (`params`, else plain SearchParameters) carrying the filter as an id
+    selector, and the objects that must outlive the search; `params` as given when nothing is filtered."""
     if id_filter is None or (id_filter.allow is None and not id_filter.deny):
-        return None, []
+        return params, []
     keep: list[Any] = []
     selector: Any = None
     if id_filter.allow is not None:
@@ -107,7 +108,8 @@ def _search_params(id_filter: IdFilter | None) -> tuple[Any, list[Any]]:
             both = faiss.IDSelectorAnd(selector, not_sel)
             keep.append(both)
             selector = both
-    params = faiss.SearchParameters()
+    if params is None:
+        params = faiss.SearchParameters()
     params.sel = selector
     keep.append(params)
     return params, keep
