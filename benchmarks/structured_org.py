@@ -1,10 +1,10 @@
 """A large organisation whose statement vectors have real structure, for the scale benchmarks.
 
-    .venv/bin/python benchmarks/structured_org.py --people 100000 --out DIR
+    .venv/bin/python benchmarks/structured_org.py --people 100000 --store ESCO_STORE/velho.db --out DIR
 
-Base vectors are the real e5 vectors (the default, adapted model) of varied ESCO texts: every
-Finnish and English skill label of `esco_parallel` and every distinct statement of the ESCO
-organisation, about 27,000 texts. Each of the people's statements is one base vector plus a small
+Base vectors are the real e5 vectors (the default, adapted model) of the ESCO organisation's
+distinct statements (3,132 fi/en texts), read from a store that imported it. Each of the people's
+statements is one base vector plus a small
 Gaussian perturbation (cosine about 0.95 to its base, a paraphrase's distance), renormalised: many
 near neighbours of varied density, as real statements have. Random unit vectors have none (every
 vector is about equally far from every other, so no approximate index can tell neighbours apart).
@@ -14,7 +14,6 @@ The people are written straight into a SQLite store (with the change log), as an
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from datetime import UTC, datetime
@@ -25,43 +24,27 @@ import numpy.typing as npt
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-SHARED = ROOT.parent / "shared" / "data"
 # Per-dimension noise: a perturbation of norm ~0.33, so cosine to the base vector ~0.95.
 NOISE = 0.017
 UNITS = 40
 
 
-def base_texts() -> list[tuple[str, str]]:
-    """(text, language) of the varied ESCO texts the vectors come from."""
-    out: list[tuple[str, str]] = []
-    for line in (SHARED / "esco_parallel" / "skills.jsonl").read_text(encoding="utf-8").splitlines():
-        rec = json.loads(line)
-        for lang in ("fi", "en"):
-            if rec.get(f"label_{lang}"):
-                out.append((rec[f"label_{lang}"], lang))
-    for line in (SHARED / "esco_org_dev" / "profiles.jsonl").read_text(encoding="utf-8").splitlines():
-        rec = json.loads(line)
-        out += [(s, "fi" if rec.get("language") == "fi" else "en") for s in rec["strengths"]]
-    return list(dict.fromkeys(out))
+def base_vectors(store: Path) -> tuple[npt.NDArray[np.float32], list[tuple[str, str]]]:
+    """The stored e5 vectors (default, adapted model) of every distinct statement of an ESCO store."""
+    import sqlite3
 
+    from embeddings.adaptation.adapter import load_adapter
 
-def base_vectors(out: Path, cache_dir: Path) -> tuple[npt.NDArray[np.float32], list[tuple[str, str]]]:
-    """The e5 vectors of `base_texts()`, encoded once and kept in out/base.npy."""
-    texts = base_texts()
-    path = out / "base.npy"
-    if path.exists():
-        vecs = np.load(path)
-        if len(vecs) == len(texts):
-            return vecs, texts
-    from matcher.app.settings import Settings
-    from matcher.app.wiring import build_encoder_from
-
-    enc = build_encoder_from(Settings(data_dir=out, VELHO_CACHE_DIR=cache_dir))
-    started = time.perf_counter()
-    vecs = enc.encode_documents([t for t, _ in texts], progress=True)
-    print(f"encoded {len(texts)} base texts in {time.perf_counter() - started:.0f} s", flush=True)
-    np.save(path, vecs)
-    return vecs, texts
+    conn = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    rows = conn.execute(
+        "SELECT text, language, embedding FROM strength_statement WHERE model_id = ? GROUP BY text_hash",
+        (load_adapter().model_id,),
+    ).fetchall()
+    conn.close()
+    if not rows:
+        raise RuntimeError(f"no statements of the default model in {store}: import the ESCO organisation first")
+    vecs = np.stack([np.frombuffer(blob, dtype=np.float32) for _, _, blob in rows])
+    return vecs, [(text, lang) for text, lang, _ in rows]
 
 
 def statement_vectors(base: npt.NDArray[np.float32], n: int, seed: int) -> tuple[npt.NDArray[np.float32], np.ndarray]:
@@ -117,10 +100,10 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--per", type=int, default=5)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--cache-dir", type=Path, default=None, help="a data dir's cache (converted model, embeddings)")
+    parser.add_argument("--store", type=Path, required=True, help="velho.db of a store holding the ESCO organisation")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    base, texts = base_vectors(args.out, args.cache_dir or args.out / "cache")
+    base, texts = base_vectors(args.store)
     from embeddings.adaptation.adapter import load_adapter
 
     db = args.out / "velho.db"

@@ -10,10 +10,12 @@ database, the log or any index. Database errors leave here as domain errors (`db
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import NoReturn
 
+from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,17 +27,32 @@ logger = logging.getLogger(__name__)
 
 # Called after a commit that logged profile changes: (highest change seq, number of employees).
 OnCommit = Callable[[int, int], None]
+_FLUSHED = "velho_flushed_before_commit"
+_COMMITTING = "velho_committing"
 
 
 class UnitOfWork:
     """Opens sessions that commit (`write`) or only read (`read`)."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], *, on_commit: OnCommit, profiles: ProfileRepository | None = None
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        on_commit: OnCommit,
+        profiles: ProfileRepository | None = None,
+        serial_commits: bool = False,
     ) -> None:
         self.sessions = sessions
         self.on_commit = on_commit
         self.profiles = profiles or ProfileRepository()
+        # SQLite has one writer. A commit that finds the write lock taken sleeps in SQLite's busy
+        # handler, whose naps grow to 100 ms however soon the lock is free: under four concurrent
+        # matches (each stores its request) that backoff made the slowest requests (README). With
+        # `serial_commits` this process's commits queue on a lock instead and go the moment it is free.
+        self.serial_commits = serial_commits
+        self._commit_lock = threading.Lock()
+        if not event.contains(sessions, "after_flush", _note_flush):
+            event.listen(sessions, "after_flush", _note_flush)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -67,9 +84,16 @@ class UnitOfWork:
 
     def commit(self, session: Session) -> None:
         """Log the noted profile changes, commit, then tell the index (a bulk import calls this per chunk)."""
-        with span("db"):
-            seq, changed = self.profiles.write_changes(session)
-            session.commit()
+        # A session that already flushed holds SQLite's write lock: queueing it behind another
+        # commit would wait on that commit's busy handler, which waits on this session.
+        serial = self.serial_commits and not session.info.pop(_FLUSHED, False)
+        session.info[_COMMITTING] = True
+        try:
+            with span("db"), self._commit_lock if serial else nullcontext():
+                seq, changed = self.profiles.write_changes(session)
+                session.commit()
+        finally:
+            session.info.pop(_COMMITTING, None)
         if changed:
             self.on_commit(seq, changed)
 
@@ -79,6 +103,12 @@ class UnitOfWork:
             session.rollback()
         except SQLAlchemyError as exc:  # a dead connection cannot roll back; it is discarded anyway
             logger.warning("rollback_failed error=%s", type(exc).__name__)
+
+
+def _note_flush(session: Session, _context: object) -> None:
+    """Remember that this transaction wrote before its commit (it holds SQLite's write lock)."""
+    if not session.info.get(_COMMITTING):
+        session.info[_FLUSHED] = True
 
 
 def _raise_translated(exc: SQLAlchemyError) -> NoReturn:

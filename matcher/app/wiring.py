@@ -216,7 +216,11 @@ def build(
         lexical_keys=lexical,
     )
     holder: list[Velho] = []
-    uow = UnitOfWork(make_session_factory(engine), on_commit=lambda seq, n: holder[0]._committed(seq, n))
+    uow = UnitOfWork(
+        make_session_factory(engine),
+        on_commit=lambda seq, n: holder[0]._committed(seq, n),
+        serial_commits=engine.dialect.name == "sqlite",
+    )
     follower = IndexFollower(
         sync,
         read=uow.read,

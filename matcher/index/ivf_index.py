@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.index.base import Hits, IdFilter, Ids
-from matcher.index.faiss_index import faiss, selector_params
+from matcher.index.faiss_index import faiss, one_thread_per_search, selector_params
 from matcher.index.rwlock import ReadWriteLock
 
 # Measured at 500,000 structured statements (README): nlist 2048, nprobe 48 gives person recall@10
@@ -30,9 +30,9 @@ from matcher.index.rwlock import ReadWriteLock
 NPROBE = 48
 MIN_TRAIN = 20_000
 RETRAIN_GROWTH = 4.0
-# Allow-lists up to this many ids are scored exactly: cheaper than probing lists that hold few
-# admitted vectors, and it never misses one.
-EXACT_ALLOW_MAX = 30_000
+# Allow-lists up to this many ids (the engine's second pass: every statement of the chosen people)
+# are scored exactly from the stored vectors; larger ones probe lists in proportion (README).
+EXACT_ALLOW_MAX = 2_000
 TRAIN_PER_LIST = 40
 
 
@@ -56,8 +56,11 @@ class IvfIndex:
         nprobe: int = NPROBE,
         min_train: int = MIN_TRAIN,
         exact_allow_max: int = EXACT_ALLOW_MAX,
+        nlist: int | None = None,
         seed: int = 1234,
     ) -> None:
+        # `nlist` fixes the number of lists (benchmarks); by default it follows the size (`lists_for`).
+        self.nlist = nlist
         self.dimension = dimension
         self.nprobe = nprobe
         self.exact_allow_max = exact_allow_max
@@ -83,7 +86,7 @@ class IvfIndex:
 
     def _trained(self, vectors: npt.NDArray[np.float32]) -> Any:
         """A new empty index whose lists are trained on (a sample of) these vectors."""
-        nlist = lists_for(len(vectors)) if len(vectors) >= self.min_train else 1
+        nlist = (self.nlist or lists_for(len(vectors))) if len(vectors) >= self.min_train else 1
         index = self._empty(nlist)
         if nlist == 1:
             return index
@@ -143,6 +146,7 @@ class IvfIndex:
     def search(self, query: npt.NDArray[np.float32], k: int, id_filter: IdFilter | None = None) -> Hits:
         """Top-k admitted ids: exact over a small allow-list, else the probed lists (widened until k)."""
         q = np.ascontiguousarray(query, dtype=np.float32).reshape(1, self.dimension)
+        one_thread_per_search()
         with self._lock.reading():
             n = self._index.ntotal
             k = min(k, n)
@@ -151,7 +155,11 @@ class IvfIndex:
             nlist = self._index.nlist
             if id_filter is not None and id_filter.allow is not None and len(id_filter.allow) <= self.exact_allow_max:
                 return self._exact(q[0], k, id_filter)
-            nprobe = min(self.nprobe, nlist)
+            nprobe = self.nprobe
+            if id_filter is not None and id_filter.allow is not None:
+                # Probe enough lists to meet about as many admitted vectors as an unfiltered search.
+                nprobe = math.ceil(nprobe * n / max(1, len(id_filter.allow)))
+            nprobe = min(nprobe, nlist)
             while True:
                 ivf_params = faiss.SearchParametersIVF()
                 ivf_params.nprobe = nprobe
