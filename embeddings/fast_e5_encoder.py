@@ -307,7 +307,7 @@ class FastE5Encoder:
         windows = [content[a : a + WINDOW] for a in range(0, len(content), WINDOW)]
         pooled = self._bert_pool([[bos, *w, eos] for w in windows], chunk=4)
         weights = np.asarray([len(w) for w in windows], dtype=np.float32)[:, None]
-        return (pooled * weights).sum(0, keepdims=True) / weights.sum()
+        return np.asarray((pooled * weights).sum(0, keepdims=True) / weights.sum(), dtype=np.float32)
 
     def _bert_pool(self, batch_ids: list[list[int]], chunk: int = 64) -> Vectors:
         """Mean over each sequence's tokens (specials included) of the last hidden layer."""

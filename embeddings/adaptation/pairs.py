@@ -91,14 +91,14 @@ def distinct_skill_batches(pairs: Sequence[Pair], batch_size: int, *, seed: int)
                 still.append(p)
         waiting = still
         while len(batch) < batch_size and not exhausted:
-            p = next(queue, None)
-            if p is None:
+            nxt = next(queue, None)
+            if nxt is None:
                 exhausted = True
-            elif p.skill in seen:
-                waiting.append(p)
+            elif nxt.skill in seen:
+                waiting.append(nxt)
             else:
-                batch.append(p)
-                seen.add(p.skill)
+                batch.append(nxt)
+                seen.add(nxt.skill)
         if batch:
             batches.append(batch)
     return batches
