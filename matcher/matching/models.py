@@ -18,7 +18,8 @@ class HelpRequest(Base):
     __tablename__ = "help_request"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    text: Mapped[str] = mapped_column(Text)
+    # NULL once purged (VELHO_RETENTION_DAYS) or its requester erased: counts stay, text does not.
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
     language: Mapped[str] = mapped_column(String(8))
     requester_id: Mapped[str | None] = mapped_column(String(128), nullable=True, index=True)
     k: Mapped[int] = mapped_column(Integer)
