@@ -91,14 +91,14 @@ def distinct_skill_batches(pairs: Sequence[Pair], batch_size: int, *, seed: int)
                 still.append(p)
         waiting = still
         while len(batch) < batch_size and not exhausted:
-            nxt = next(queue, None)
-            if nxt is None:
+            drawn = next(queue, None)
+            if drawn is None:
                 exhausted = True
-            elif nxt.skill in seen:
-                waiting.append(nxt)
+            elif drawn.skill in seen:
+                waiting.append(drawn)
             else:
-                batch.append(nxt)
-                seen.add(nxt.skill)
+                batch.append(drawn)
+                seen.add(drawn.skill)
         if batch:
             batches.append(batch)
     return batches
