@@ -317,6 +317,7 @@ def main() -> None:
                 lat, qps = concurrent(url, call, texts, h)
                 multi[name][0].extend(lat)
                 multi[name][1].append(qps)
+        multi_timings = timings[len(single_timings) :]
         rss = {"velho": rss_mb(velho.process.pid)}  # type: ignore[union-attr]
         if peer:
             rss["peer"] = rss_mb(peer.process.pid)  # type: ignore[union-attr]
@@ -350,10 +351,11 @@ def main() -> None:
         print(row(label, v[key], p[key] if p else None, unit, better))
     if start_p:
         print(row("start, saved index to ready", start_v, start_p, "s", "lower"))
-    print("\nVelho per request, one client (Server-Timing, ms): part p50 / p99 / mean")
-    for part in ("encode", "search", "rank", "db", "total"):
-        vals = [t.get(part, 0.0) for t in single_timings]
-        print(f"  {part:7s} {pct(vals, 0.5):7.2f} {pct(vals, 0.99):7.2f} {statistics.mean(vals):7.2f}")
+    for label, parts in (("one client", single_timings), (f"{CLIENTS} clients at once", multi_timings)):
+        print(f"\nVelho per request, {label} (Server-Timing, ms): part p50 / p99 / mean")
+        for part in ("encode", "search", "rank", "db", "total"):
+            vals = [t.get(part, 0.0) for t in parts]
+            print(f"  {part:7s} {pct(vals, 0.5):7.2f} {pct(vals, 0.99):7.2f} {statistics.mean(vals):7.2f}")
     if qual:
         print("\nquality on the ESCO dev set (200 requests, through each API)")
         print("| metric | Velho | peer | Velho − peer |\n|---|---|---|---|")
