@@ -13,11 +13,11 @@ except `feedback-off` (the issue's clue). The others each undo one fix of the sh
     omp-team           FAISS searches on OpenMP's default thread team
     ungrouped-encode   each request runs its own ONNX query encode (intra-op threads on both cores)
 
-For 4 clients at once: throughput, p50/p99, and the p99 and mean of each `Server-Timing` part plus
-`wait` (client latency minus the server's total: the event loop, the thread pool, the GIL), with
-each variant's ratio to `shipped`. A part whose p99 jumps when one fix is undone is the stall that fix
-removed. The variants are made by patching the server at start (`serve` below), never by settings.
-Asserts nothing.
+For 4 clients at once: throughput, p50/p99, serving RSS after the run, and the p99 and mean of
+each `Server-Timing` part plus `wait` (client latency minus the server's total: the event loop,
+the thread pool, the GIL), with each variant's ratio to `shipped`. A part whose p99 jumps when one
+fix is undone is the stall that fix removed. The variants are made by patching the server at start
+(`serve` below), never by settings. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -195,6 +195,9 @@ def main() -> None:
                 results[v.name][0].extend(lat)
                 results[v.name][1].append(qps)
                 results[v.name][2].extend(parts)
+        from speed_vs_peer import rss_mb
+
+        rss = {v.name: rss_mb(v.process.pid)[0] for v in variants}
     finally:
         for v in variants:
             v.stop()
@@ -202,7 +205,7 @@ def main() -> None:
 
     def figures(name: str) -> dict[str, float]:
         lat, qps, parts = results[name]
-        out = {"q/s": statistics.mean(qps), "p50": pct(lat, 0.5), "p99": pct(lat, 0.99)}
+        out = {"q/s": statistics.mean(qps), "p50": pct(lat, 0.5), "p99": pct(lat, 0.99), "RSS MB": rss[name]}
         for part in PARTS:
             vals = [p.get(part, 0.0) for p in parts]
             out[f"{part} p99"] = pct(vals, 0.99)
