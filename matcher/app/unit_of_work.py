@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import NoReturn
 
-from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,8 +30,6 @@ logger = logging.getLogger(__name__)
 
 # Called after a commit that logged profile changes: (highest change seq, number of employees).
 OnCommit = Callable[[int, int], None]
-_FLUSHED = "velho_flushed_before_commit"
-_COMMITTING = "velho_committing"
 
 
 class UnitOfWork:
@@ -57,8 +54,6 @@ class UnitOfWork:
         # `serial_commits` this process's commits queue on a lock instead and go the moment it is free.
         self.serial_commits = serial_commits
         self._commit_lock = threading.Lock()
-        if not event.contains(sessions, "after_flush", _note_flush):
-            event.listen(sessions, "after_flush", _note_flush)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -90,17 +85,13 @@ class UnitOfWork:
 
     def commit(self, session: Session) -> None:
         """Write the outbox and the change log, commit, then tell the index (an import calls this per chunk)."""
-        # A session that already flushed holds SQLite's write lock: queueing it behind another
-        # commit would wait on that commit's busy handler, which waits on this session.
-        serial = self.serial_commits and not session.info.pop(_FLUSHED, False)
-        session.info[_COMMITTING] = True
-        try:
-            with span("db"), self._commit_lock if serial else nullcontext():
-                deliveries = write_events(session, take_events(session))
-                seq, changed = self.profiles.write_changes(session)
-                session.commit()
-        finally:
-            session.info.pop(_COMMITTING, None)
+        # A transaction that already wrote holds SQLite's write lock: queueing it behind another
+        # commit would wait on that commit's busy handler, which waits on this transaction.
+        serial = self.serial_commits and not holds_sqlite_write(session)
+        with span("db"), self._commit_lock if serial else nullcontext():
+            deliveries = write_events(session, take_events(session))
+            seq, changed = self.profiles.write_changes(session)
+            session.commit()
         if changed:
             self.on_commit(seq, changed)
         if deliveries:
@@ -115,10 +106,16 @@ class UnitOfWork:
             logger.warning("rollback_failed error=%s", type(exc).__name__)
 
 
-def _note_flush(session: Session, _context: object) -> None:
-    """Remember that this transaction wrote before its commit (it holds SQLite's write lock)."""
-    if not session.info.get(_COMMITTING):
-        session.info[_FLUSHED] = True
+def holds_sqlite_write(session: Session) -> bool:
+    """True when the session's SQLite transaction has begun writing (an ORM flush or any DML ran).
+
+    Python's sqlite3 opens its transaction only before the first write, so `in_transaction` on the
+    driver connection says exactly whether this connection holds (or waits for) the write lock.
+    """
+    if not session.in_transaction():
+        return False
+    driver = session.connection().connection.dbapi_connection
+    return bool(getattr(driver, "in_transaction", False))
 
 
 def _raise_translated(exc: SQLAlchemyError) -> NoReturn:
