@@ -9,6 +9,10 @@ except `feedback-off` (the issue's clue). The others each undo one fix of the sh
 
     shipped            as deployed
     feedback-off       VELHO_FEEDBACK__ENABLED=false
+    expiry-update      the stall itself put back: each match's feedback pass first runs the expiry
+                       UPDATE it ran before issue 8 (the request then holds SQLite's one write lock
+                       through search and ranking until its commit, and the others wait in the
+                       busy handler's naps of up to 100 ms)
     busy-handler       commits not queued in the process: SQLite's busy handler arbitrates the writer
     omp-team           FAISS searches on OpenMP's default thread team
     ungrouped-encode   each request runs its own ONNX query encode (intra-op threads on both cores)
@@ -30,6 +34,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -37,14 +42,32 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-VARIANTS = ("shipped", "feedback-off", "busy-handler", "omp-team", "ungrouped-encode")
+VARIANTS = ("shipped", "feedback-off", "expiry-update", "busy-handler", "omp-team", "ungrouped-encode")
 PARTS = ("encode", "search", "rank", "db", "wait", "total")
 CLIENTS = 4
 
 
 def patch(variant: str) -> None:
     """Undo one fix in this process (the server side of a variant)."""
-    if variant == "busy-handler":
+    if variant == "expiry-update":
+        from sqlalchemy import update
+
+        from matcher.feedback.models import Engagement, EngagementStatus
+        from matcher.feedback.ranker import FeedbackRanker
+        from profiles.models import utcnow
+
+        prepare = FeedbackRanker.prepare
+
+        def sweep_first(self: FeedbackRanker, session: Any, snap: Any, **kwargs: Any) -> Any:
+            session.execute(
+                update(Engagement)
+                .where(Engagement.status == EngagementStatus.proposed, Engagement.expires_at <= utcnow())
+                .values(status=EngagementStatus.expired, expired_at=Engagement.expires_at)
+            )
+            return prepare(self, session, snap, **kwargs)
+
+        FeedbackRanker.prepare = sweep_first  # type: ignore[method-assign]
+    elif variant == "busy-handler":
         from matcher.app import unit_of_work
 
         init = unit_of_work.UnitOfWork.__init__
