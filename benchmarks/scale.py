@@ -39,7 +39,7 @@ FILTERS: dict[str, dict[str, list[str]]] = {
 
 def server(backend: str, store: Path, esco: Path) -> ApiProcess:
     """A Velho process on its own copy of the big store."""
-    data = store.parent / f"scale-{backend}"
+    data = store / f"scale-{backend}"
     if not (data / "velho.db").exists():
         data.mkdir(parents=True, exist_ok=True)
         shutil.copy(store / "velho.db", data / "velho.db")
