@@ -16,6 +16,7 @@ from api.body_limit import BodyLimit
 from api.errors import install_error_handlers, problem_responses
 from api.request_id import RequestId
 from api.routes import audit, employees, engagements, health, index, matching, me, webhooks
+from api.server_timing import ServerTiming
 from matcher.access.authenticator import ACTING_HEADER
 from matcher.app.settings import Settings, get_settings
 from matcher.app.wiring import Velho, build
@@ -75,10 +76,12 @@ def create_app(settings: Settings | None = None, *, velho: Velho | None = None) 
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID", ACTING_HEADER],
-            expose_headers=["ETag", "X-Request-ID", "Retry-After"],
+            expose_headers=["ETag", "X-Request-ID", "Retry-After", "Server-Timing"],
             max_age=600,
         )
     app.add_middleware(RequestId)
+    # Outermost, so its total covers the body limit and error handling too.
+    app.add_middleware(ServerTiming)
     for module in (health, employees, me, matching, engagements, webhooks, audit, index):
         app.include_router(module.router)
     _add_problem_schema(app)

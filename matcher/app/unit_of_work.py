@@ -12,14 +12,16 @@ errors (`db_errors`).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher.app.db_errors import domain_error
+from matcher.timing import span
 from matcher.webhooks.outbox import write_events
 from profiles.events import forget_events, take_events
 from profiles.repository import ProfileRepository
@@ -40,11 +42,18 @@ class UnitOfWork:
         on_commit: OnCommit,
         on_events: Callable[[], None] = lambda: None,
         profiles: ProfileRepository | None = None,
+        serial_commits: bool = False,
     ) -> None:
         self.sessions = sessions
         self.on_commit = on_commit
         self.on_events = on_events
         self.profiles = profiles or ProfileRepository()
+        # SQLite has one writer. A commit that finds the write lock taken sleeps in SQLite's busy
+        # handler, whose naps grow to 100 ms however soon the lock is free: under four concurrent
+        # matches (each stores its request) that backoff made the slowest requests (README). With
+        # `serial_commits` this process's commits queue on a lock instead and go the moment it is free.
+        self.serial_commits = serial_commits
+        self._commit_lock = threading.Lock()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -76,9 +85,13 @@ class UnitOfWork:
 
     def commit(self, session: Session) -> None:
         """Write the outbox and the change log, commit, then tell the index (an import calls this per chunk)."""
-        deliveries = write_events(session, take_events(session))
-        seq, changed = self.profiles.write_changes(session)
-        session.commit()
+        # A transaction that already wrote holds SQLite's write lock: queueing it behind another
+        # commit would wait on that commit's busy handler, which waits on this transaction.
+        serial = self.serial_commits and not holds_sqlite_write(session)
+        with span("db"), self._commit_lock if serial else nullcontext():
+            deliveries = write_events(session, take_events(session))
+            seq, changed = self.profiles.write_changes(session)
+            session.commit()
         if changed:
             self.on_commit(seq, changed)
         if deliveries:
@@ -91,6 +104,18 @@ class UnitOfWork:
             session.rollback()
         except SQLAlchemyError as exc:  # a dead connection cannot roll back; it is discarded anyway
             logger.warning("rollback_failed error=%s", type(exc).__name__)
+
+
+def holds_sqlite_write(session: Session) -> bool:
+    """True when the session's SQLite transaction has begun writing (an ORM flush or any DML ran).
+
+    Python's sqlite3 opens its transaction only before the first write, so `in_transaction` on the
+    driver connection says exactly whether this connection holds (or waits for) the write lock.
+    """
+    if not session.in_transaction():
+        return False
+    driver = session.connection().connection.dbapi_connection
+    return bool(getattr(driver, "in_transaction", False))
 
 
 def _raise_translated(exc: SQLAlchemyError) -> NoReturn:

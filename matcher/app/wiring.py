@@ -25,6 +25,7 @@ from matcher.access.authenticator import Authenticator
 from matcher.access.keys import KeyService
 from matcher.access.tokens import EmployeeTokens, TokenSettings
 from matcher.app.background import PeriodicTask
+from matcher.app.db_timing import time_statements
 from matcher.app.migrate import upgrade_database
 from matcher.app.settings import Settings
 from matcher.app.unit_of_work import UnitOfWork
@@ -225,6 +226,7 @@ def build(
     """Wire a `Velho` from settings; tests pass a shared encoder or engine, the eval runner its own index dir."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = engine or make_engine(settings.resolved_database_url)
+    time_statements(engine)
     encoder = encoder or build_encoder_from(settings)
     w = settings.ranking
     lexical = (
@@ -243,6 +245,7 @@ def build(
         make_session_factory(engine),
         on_commit=lambda seq, n: holder[0]._committed(seq, n),
         on_events=lambda: holder[0]._events_waiting(),
+        serial_commits=engine.dialect.name == "sqlite",
     )
     follower = IndexFollower(
         sync,

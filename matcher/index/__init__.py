@@ -6,16 +6,21 @@ from matcher.index.base import Hits, IdFilter, VectorIndex
 
 
 def make_index(backend: str, dimension: int) -> VectorIndex:
-    """An empty index of the named backend ("faiss" or "exact")."""
+    """An empty index of the named backend: "faiss" (exact, flat), "ivf" (approximate, large
+    organisations) or "exact" (NumPy reference)."""
     if backend == "faiss":
         from matcher.index.faiss_index import FaissIndex
 
         return FaissIndex(dimension)
+    if backend == "ivf":
+        from matcher.index.ivf_index import IvfIndex
+
+        return IvfIndex(dimension)
     if backend == "exact":
         from matcher.index.exact_index import ExactIndex
 
         return ExactIndex(dimension)
-    raise ValueError(f"unknown index backend {backend!r}; use 'faiss' or 'exact'")
+    raise ValueError(f"unknown index backend {backend!r}; use 'faiss', 'ivf' or 'exact'")
 
 
 __all__ = ["Hits", "IdFilter", "VectorIndex", "make_index"]

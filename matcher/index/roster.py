@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from profiles.models import Employee, StrengthStatement
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RosterStatement:
     """What retrieval and explanations need of a statement."""
 
@@ -27,7 +28,7 @@ class RosterStatement:
     rating: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RosterEmployee:
     """What filters and results need of an indexed employee."""
 
@@ -71,6 +72,25 @@ def roster_entry(employee: Employee, statements: Iterable[StrengthStatement] | N
         statement_ids=tuple(s.id for s in stmts),
     )
     return entry, stmts
+
+
+def roster_entries(employees: Iterable[Any], statements: Iterable[Any]) -> list[Entry]:
+    """Entries from plain column rows (`ProfileRepository.iter_roster_rows`), statements grouped by employee."""
+    by_employee: dict[int, list[RosterStatement]] = {}
+    for s in statements:
+        by_employee.setdefault(s.employee_id, []).append(
+            RosterStatement(s.id, s.employee_id, s.text, s.level, s.language, str(s.kind), s.rating)
+        )
+    out: list[Entry] = []
+    for e in employees:
+        stmts = by_employee.get(e.id, [])
+        entry = RosterEmployee(
+            id=e.id, external_id=e.external_id, name=e.name, unit=e.unit, title=e.title,
+            languages=frozenset(e.languages or []), availability=str(e.availability), capacity=e.capacity,
+            statement_ids=tuple(s.id for s in stmts),
+        )  # fmt: skip
+        out.append((entry, stmts))
+    return out
 
 
 class Roster:

@@ -29,7 +29,7 @@ from embeddings.language import Calibration, LanguageCentering
 from matcher.index import VectorIndex, make_index
 from matcher.index.lexical import LexicalIndex, LexicalIndexes, LexicalKey, lexical_key
 from matcher.index.manifest import IndexManifest
-from matcher.index.roster import Entry, Roster, roster_entry
+from matcher.index.roster import Entry, Roster, roster_entries, roster_entry
 from profiles.embedding import embed_statements
 from profiles.models import Availability, Employee, StrengthStatement
 from profiles.repository import ProfileRepository
@@ -165,7 +165,7 @@ class IndexSync:
             logger.warning("index_load_failed error=%s action=rebuild_from_stored_vectors", type(exc).__name__)
             return False
         centering.strength = self.centering_strength
-        entries = [roster_entry(emp) for batch in self.repo.iter_indexable(session) for emp in batch]
+        entries = [e for emps, stmts in self.repo.iter_roster_rows(session) for e in roster_entries(emps, stmts)]
         lexical = LexicalIndexes(self.snapshot.lexical.keys())
         lexical.apply(remove=(), add=((s.id, s.text, s.language) for _, stmts in entries for s in stmts))
         self.snapshot = IndexSnapshot(vectors, lexical, Roster.build(entries), centering, manifest.change_seq)

@@ -11,6 +11,7 @@ from embeddings.encoder import Vectors
 from matcher.index import IdFilter
 from matcher.index.sync import IndexSnapshot
 from matcher.matching.ranking import StatementHit
+from matcher.timing import span
 
 # First pass asks for this many statements per wanted person, then widens fourfold.
 STATEMENTS_PER_PERSON = 4
@@ -70,7 +71,8 @@ def retrieve(snap: IndexSnapshot, query: Vectors, *, people: int, elig: Eligibil
     budget = max(people * STATEMENTS_PER_PERSON, 50)
     chosen: list[int] = []
     while True:
-        hits = index.search(query, min(budget, max(admitted, 0)), id_filter)
+        with span("search"):
+            hits = index.search(query, min(budget, max(admitted, 0)), id_filter)
         chosen = []
         seen: set[int] = set()
         for sid in hits.ids.tolist():
@@ -84,7 +86,8 @@ def retrieve(snap: IndexSnapshot, query: Vectors, *, people: int, elig: Eligibil
     chosen = chosen[:people]
     # Second pass: score every statement of the chosen people, not only those in the top hits.
     their = roster.statement_ids_of(chosen)
-    full = index.search(query, len(their), IdFilter(allow=frozenset(their))) if their else None
+    with span("search"):
+        full = index.search(query, len(their), IdFilter(allow=frozenset(their))) if their else None
     grouped: dict[int, list[StatementHit]] = {eid: [] for eid in chosen}
     if full is not None:
         for sid, sim in zip(full.ids.tolist(), full.scores.tolist(), strict=True):

@@ -25,6 +25,7 @@ from matcher.matching.repository import RequestRepository
 from matcher.matching.retrieval import as_query, eligibility
 from matcher.matching.schemas import MatchCreate, MatchItem, MatchRead
 from matcher.matching.weights import RankingWeights
+from matcher.timing import span
 from profiles.actor import Actor
 from profiles.errors import Forbidden, ServiceUnavailable
 from profiles.repository import ProfileRepository
@@ -88,9 +89,10 @@ class MatchService:
 
     def encode_request(self, text: str, snap: IndexSnapshot) -> tuple[Vectors, str]:
         """The language-corrected request vector (in the snapshot's centering) and the detected language."""
-        language = detect_language(text)
-        raw = self.encoder.encode_queries([text])
-        return as_query(snap.centering.apply(raw, [language], queries=True)), language
+        with span("encode"):
+            language = detect_language(text)
+            raw = self.encoder.encode_queries([text])
+            return as_query(snap.centering.apply(raw, [language], queries=True)), language
 
     def prepare(
         self,
@@ -150,30 +152,31 @@ class MatchService:
             units=f.units,
             exclude_units=f.exclude_units,
         )
-        feedback = None
-        if self.effects is not None:
-            feedback = self.effects.prepare(session, snap, requester_id=data.requester_id, text=data.text)
-        ranked = self.rank(query.with_k(self._pool_k(query.k)), snap=snap, feedback=feedback)
-        # The snapshot may be a moment behind the database: never return someone erased, hidden
-        # or made unavailable meanwhile (another process's change this process has not applied).
-        present = self.profiles.eligible_ids(session, ids=[c.employee_id for c in ranked])
-        ranked = [c for c in ranked if c.employee_id in present][: query.k]
-        request = HelpRequest(
-            id=uuid.uuid4().hex,
-            text=data.text,
-            language=query.language,
-            requester_id=data.requester_id,
-            k=data.k,
-            filters=f.model_dump(exclude_none=True),
-            model_id=self.encoder.info.model_id if query.vector is not None else None,
-            embedding=np.asarray(query.vector, dtype=np.float32).tobytes() if query.vector is not None else None,
-        )
-        request.results = [
-            MatchResult(employee_id=c.employee_id, rank=i + 1, score=c.score, components=c.components)
-            for i, c in enumerate(ranked)
-        ]
-        self.repo.add(session, request=request)
-        items = [self.to_item(c, snap) for c in ranked]
+        with span("rank"):
+            feedback = None
+            if self.effects is not None:
+                feedback = self.effects.prepare(session, snap, requester_id=data.requester_id, text=data.text)
+            ranked = self.rank(query.with_k(self._pool_k(query.k)), snap=snap, feedback=feedback)
+            # The snapshot may be a moment behind the database: never return someone erased, hidden
+            # or made unavailable meanwhile (another process's change this process has not applied).
+            present = self.profiles.eligible_ids(session, ids=[c.employee_id for c in ranked])
+            ranked = [c for c in ranked if c.employee_id in present][: query.k]
+            request = HelpRequest(
+                id=uuid.uuid4().hex,
+                text=data.text,
+                language=query.language,
+                requester_id=data.requester_id,
+                k=data.k,
+                filters=f.model_dump(exclude_none=True),
+                model_id=self.encoder.info.model_id if query.vector is not None else None,
+                embedding=np.asarray(query.vector, dtype=np.float32).tobytes() if query.vector is not None else None,
+            )
+            request.results = [
+                MatchResult(employee_id=c.employee_id, rank=i + 1, score=c.score, components=c.components)
+                for i, c in enumerate(ranked)
+            ]
+            self.repo.add(session, request=request)
+            items = [self.to_item(c, snap) for c in ranked]
         logger.info(
             "match_ranked request=%s results=%d seconds=%.3f", request.id, len(items), time.perf_counter() - started
         )

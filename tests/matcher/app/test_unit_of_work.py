@@ -3,10 +3,13 @@ left behind by a rollback, and each concurrency outcome reached on purpose (409 
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from builders import LetsAnotherWriterIn, profile, put
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from matcher.app.unit_of_work import holds_sqlite_write
 from matcher.app.wiring import Velho
 from profiles.actor import Actor
 from profiles.errors import ConcurrentUpdate, VersionMismatch
@@ -71,3 +74,35 @@ class TestConcurrentWriters:
         with pytest.raises(VersionMismatch), velho.session() as s:
             velho.profiles.upsert(s, external_id="e1", data=profile("Old", ["x"]), actor=ADMIN, if_match=1)
         assert state(velho) == before
+
+
+@pytest.mark.no_postgres
+class TestSerialSqliteCommits:
+    """This process's SQLite commits queue on a lock, except one whose transaction already writes."""
+
+    def test_a_transaction_holds_the_write_lock_only_once_it_wrote(self, velho: Velho) -> None:
+        put(velho, "e1", "Aino", ["haavanhoito"])
+        with velho.reading() as s:
+            s.scalar(select(Employee.name))
+            assert not holds_sqlite_write(s)
+            s.execute(update(Employee).where(Employee.external_id == "nobody").values(name="x"))
+            assert holds_sqlite_write(s)  # a Core statement, no ORM flush: still holds it
+
+    def test_a_commit_that_already_wrote_does_not_queue_behind_another(self, velho: Velho) -> None:
+        """Queued, it would wait for a commit that waits in SQLite's busy handler for this one."""
+        put(velho, "e1", "Aino", ["haavanhoito"])
+        done = threading.Event()
+
+        def rename() -> None:
+            with velho.session() as s:
+                s.execute(update(Employee).where(Employee.external_id == "e1").values(name="Aino K"))
+            done.set()
+
+        with velho.uow._commit_lock:  # another commit in progress
+            writer = threading.Thread(target=rename)
+            writer.start()
+            finished = done.wait(timeout=60)  # a bound on a hang, not a timing
+        writer.join()
+        assert finished
+        with velho.reading() as s:
+            assert s.scalar(select(Employee.name)) == "Aino K"
