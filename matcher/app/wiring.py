@@ -33,6 +33,8 @@ from matcher.feedback.service import EngagementService
 from matcher.index.follower import IndexFollower
 from matcher.index.lexical import lexical_key
 from matcher.index.sync import IndexSync
+from matcher.insights.service import InsightsRules, InsightsService
+from matcher.insights.store import TopicStore
 from matcher.matching.service import MatchService
 from matcher.privacy.service import PrivacyService
 from matcher.webhooks.delivery import DeliveryPolicy, DeliveryWorker
@@ -101,6 +103,7 @@ class Velho:
     webhooks: WebhookService
     deliveries: DeliveryWorker
     privacy: PrivacyService
+    insights: InsightsService
     tasks: list[PeriodicTask] = field(default_factory=list)
 
     @property
@@ -287,6 +290,16 @@ def build(
         webhooks=WebhookService(),
         deliveries=DeliveryWorker(write=uow.write, policy=policy),
         privacy=PrivacyService(profiles, settings.feedback),
+        insights=InsightsService(
+            TopicStore(
+                model_id=encoder.info.model_id,
+                dimension=encoder.info.dimension,
+                min_size=settings.insights_min_group_size,
+                refit_growth=settings.insights_refit_growth,
+            ),
+            lambda: sync.centering,
+            InsightsRules(min_group_size=settings.insights_min_group_size),
+        ),
     )
     if settings.expiry_sweep_seconds > 0:
         velho.tasks.append(PeriodicTask("offer-expiry", settings.expiry_sweep_seconds, velho.sweep_expired))
