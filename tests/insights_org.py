@@ -89,8 +89,8 @@ def _set(velho: Velho, ids: list[str], **values: object) -> None:
         s.execute(update(HelpRequest).where(HelpRequest.id.in_(ids)).values(**values))
 
 
-@pytest.fixture
-def org(velho: Velho) -> Org:
+@pytest.fixture(name="org")
+def org_fixture(velho: Velho) -> Org:
     """Three topics of demand (Excel 6 now + 3 before, wounds 7, interpreting 6)."""
     put(
         velho,

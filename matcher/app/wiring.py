@@ -296,6 +296,7 @@ def build(
                 dimension=encoder.info.dimension,
                 min_size=settings.insights_min_group_size,
                 refit_growth=settings.insights_refit_growth,
+                recount_seconds=settings.insights_recount_seconds,
             ),
             lambda: sync.centering,
             InsightsRules(min_group_size=settings.insights_min_group_size),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from matcher.insights.repository import Offer
 from matcher.insights.topics import Vectors
@@ -34,17 +35,16 @@ def label_topics(centroids: Vectors, offers: list[Offer], offer_vectors: Vectors
         return [Label(f"Aihe {i + 1}", f"Topic {i + 1}", ()) for i in range(len(centroids))]
     sims = centroids @ offer_vectors.T
     langs = np.array([offers[i].language for i in offer_rows])
+    # Best offer per topic in each language (any language where the organisation has none in it).
+    best_any = np.argmax(sims, axis=1)
+    best: dict[str, npt.NDArray[np.intp]] = {}
+    for lang in LANGUAGES:
+        mask = langs == lang
+        best[lang] = np.where(mask, sims, -np.inf).argmax(axis=1) if mask.any() else best_any
     labels = []
     for t in range(len(centroids)):
-        order = np.argsort(-sims[t])
-        texts: dict[str, str] = {}
-        used: list[int] = []
-        for lang in LANGUAGES:
-            hits = order[langs[order] == lang]
-            pick = int(hits[0]) if len(hits) else int(order[0])
-            texts[lang] = _short(offers[offer_rows[pick]].text)
-            used.append(offers[offer_rows[pick]].id)
-        labels.append(Label(texts["fi"], texts["en"], tuple(dict.fromkeys(used))))
+        picks = [offers[offer_rows[int(best[lang][t])]] for lang in LANGUAGES]
+        labels.append(Label(_short(picks[0].text), _short(picks[1].text), tuple(dict.fromkeys(o.id for o in picks))))
     return labels
 
 

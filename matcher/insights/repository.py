@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
 
-from matcher.feedback.models import Engagement, Rating
+from matcher.feedback.models import OPEN_STATUSES, Engagement, Rating
 from matcher.insights.period import Period
 from matcher.matching.models import HelpRequest, MatchResult
 from profiles.models import Employee, StatementKind, StrengthStatement, as_utc
@@ -37,49 +37,28 @@ class Offer:
 class InsightsRepository:
     """Aggregate reads for insights (never writes)."""
 
-    def _in_period(self, period: Period, unit: str | None) -> Select[Any]:
-        """Ids of requests filed in the period (by a requester of `unit`, when given)."""
-        stmt = select(HelpRequest.id).where(
-            HelpRequest.created_at >= period.since, HelpRequest.created_at < period.until
-        )
-        if unit is not None:
-            requester = aliased(Employee)
-            stmt = stmt.join(requester, requester.external_id == HelpRequest.requester_id).where(requester.unit == unit)
-        return stmt
-
-    def requests(self, session: Session, *, period: Period, unit: str | None) -> Rows:
-        """(id, best_strength) of each request in the period."""
-        ids = self._in_period(period, unit).subquery()
-        stmt = select(HelpRequest.id, HelpRequest.best_strength).join(ids, ids.c.id == HelpRequest.id)
+    def engagements_changed(self, session: Session, *, after_id: int) -> Rows:
+        """(id, request_id, provider_id, status, accepted, declined, hours) of engagements created
+        after `after_id` or still open (only those can have changed since they were read)."""
+        stmt = select(
+            Engagement.id,
+            Engagement.request_id,
+            Engagement.provider_id,
+            Engagement.status,
+            Engagement.accepted_at.is_not(None).label("accepted"),
+            Engagement.declined_at.is_not(None).label("declined"),
+            _hours_between(session, Engagement.proposed_at, Engagement.accepted_at).label("hours"),
+        ).where(or_(Engagement.id > after_id, Engagement.status.in_(OPEN_STATUSES)))
         return session.execute(stmt).all()
 
-    def engagements(self, session: Session, *, period: Period, unit: str | None) -> Rows:
-        """(request_id, provider_id, status, proposed_at, accepted_at, declined_at, score) per engagement."""
-        ids = self._in_period(period, unit).subquery()
-        stmt = (
-            select(
-                Engagement.request_id,
-                Engagement.provider_id,
-                Engagement.status,
-                Engagement.proposed_at,
-                Engagement.accepted_at,
-                Engagement.declined_at,
-                Rating.score,
-            )
-            .join(ids, ids.c.id == Engagement.request_id)
-            .outerjoin(Rating, Rating.engagement_id == Engagement.id)
-        )
+    def ratings_after(self, session: Session, *, after_id: int) -> Rows:
+        """(id, engagement_id, score) of ratings created after `after_id`."""
+        stmt = select(Rating.id, Rating.engagement_id, Rating.score).where(Rating.id > after_id)
         return session.execute(stmt).all()
 
-    def top_results(self, session: Session, *, period: Period, unit: str | None, max_rank: int) -> Rows:
-        """(request_id, employee_id) of every result at rank `max_rank` or better in the period."""
-        ids = self._in_period(period, unit).subquery()
-        stmt = (
-            select(MatchResult.request_id, MatchResult.employee_id)
-            .join(ids, ids.c.id == MatchResult.request_id)
-            .where(MatchResult.rank <= max_rank)
-        )
-        return session.execute(stmt).all()
+    def units(self, session: Session) -> dict[str, str]:
+        """Every employee's unit by external id (to filter requests by their requester's unit)."""
+        return {r.external_id: r.unit for r in session.execute(select(Employee.external_id, Employee.unit))}
 
     def visible_employees(self, session: Session) -> Rows:
         """(id, external_id, name, unit, supervisor) of every visible employee (hidden ones never appear)."""
@@ -108,14 +87,43 @@ class InsightsRepository:
             for r in session.execute(stmt)
         ]
 
+    def _with_vector(self, model_id: str, since: datetime | None) -> Select[Any]:
+        stmt = select(HelpRequest.id).where(HelpRequest.model_id == model_id, HelpRequest.embedding.is_not(None))
+        return stmt if since is None else stmt.where(HelpRequest.created_at >= since)
+
     def vectors_from(self, session: Session, *, model_id: str, since: datetime | None) -> Rows:
-        """(id, created_at, embedding) of requests with a vector of this model, filed at or after `since`."""
-        stmt = select(HelpRequest.id, HelpRequest.created_at, HelpRequest.embedding).where(
-            HelpRequest.model_id == model_id, HelpRequest.embedding.is_not(None)
-        )
+        """(id, created_at, requester_id, best_strength, embedding) of requests with a vector of this
+        model, filed at or after `since`, oldest first."""
+        stmt = select(
+            HelpRequest.id,
+            HelpRequest.created_at,
+            HelpRequest.requester_id,
+            HelpRequest.best_strength,
+            HelpRequest.embedding,
+        ).where(HelpRequest.model_id == model_id, HelpRequest.embedding.is_not(None))
         if since is not None:
             stmt = stmt.where(HelpRequest.created_at >= since)
         return session.execute(stmt.order_by(HelpRequest.created_at)).all()
+
+    def results_from(self, session: Session, *, model_id: str, since: datetime | None, max_rank: int) -> Rows:
+        """(request_id, employee_id, rank) of the results at `max_rank` or better of those requests."""
+        ids = self._with_vector(model_id, since).subquery()
+        stmt = (
+            select(MatchResult.request_id, MatchResult.employee_id, MatchResult.rank)
+            .join(ids, ids.c.id == MatchResult.request_id)
+            .where(MatchResult.rank <= max_rank)
+        )
+        return session.execute(stmt).all()
+
+    def request_count(self, session: Session, *, period: Period) -> int:
+        """How many requests were filed in the period (with a vector or not)."""
+        stmt = select(func.count()).where(HelpRequest.created_at >= period.since, HelpRequest.created_at < period.until)
+        return int(session.scalar(stmt) or 0)
+
+    def has_vector(self, session: Session, *, request_id: str) -> bool:
+        """Whether the request still holds its vector."""
+        stmt = select(HelpRequest.embedding.is_not(None)).where(HelpRequest.id == request_id)
+        return bool(session.scalar(stmt))
 
     def vector_count(self, session: Session, *, model_id: str) -> int:
         """How many requests hold a vector of this model (it drops when old vectors are purged)."""
@@ -126,3 +134,10 @@ class InsightsRepository:
         """Count and newest time of employee updates: offers are re-read when either moves."""
         row = session.execute(select(func.count(Employee.id), func.max(Employee.updated_at))).one()
         return int(row[0]), as_utc(row[1]) if row[1] is not None else None
+
+
+def _hours_between(session: Session, start: Any, end: Any) -> Any:
+    """`end - start` in hours, in the database's own date arithmetic (NULL when `end` is)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(end) - func.julianday(start)) * 24.0
+    return func.extract("epoch", end - start) / 3600.0

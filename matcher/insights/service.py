@@ -7,20 +7,21 @@ request text is read at all, labels come from offers (`labels`).
 
 from __future__ import annotations
 
-import statistics
-from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy.orm import Session
 
 from embeddings.language import LanguageCentering
 from matcher.insights.distribution import gini, top_share
-from matcher.insights.labels import Label, label_topics
+from matcher.insights.labels import label_topics
+from matcher.insights.outcomes import STATUS
 from matcher.insights.period import Period
-from matcher.insights.repository import InsightsRepository
+from matcher.insights.repository import InsightsRepository, Offer
 from matcher.insights.schemas import (
     DemandRead,
     ExpertRead,
@@ -35,7 +36,6 @@ from matcher.insights.schemas import (
     UnitExpertsRead,
 )
 from matcher.insights.store import TopicStore, TopicView
-from profiles.models import as_utc
 
 METHOD = (
     "spherical k-means over stored request vectors (k by silhouette), cached per process and extended "
@@ -64,38 +64,92 @@ class InsightsService:
         self.rules = rules
         self.repo = InsightsRepository()
 
+    def _facts(self, session: Session, period: Period, unit: str | None) -> _Facts:
+        """What one call reads once: the store's view, the visible people, and the period's masks."""
+        view = self.store.view(session, self.centering())
+        people = {e.id: e for e in self.repo.visible_employees(session)}
+        if unit is None:
+            scope = np.ones(len(view.topics), bool)
+        else:
+            units = self.repo.units(session)
+            in_unit = np.array([units.get(r) == unit for r in view.requesters] + [False], dtype=bool)
+            scope = in_unit[view.requester]  # code -1 (no requester) reads the trailing False
+        now = view.rows_between(period.since, period.until) & scope
+        before = view.rows_between(period.previous.since, period.previous.until) & scope
+        o = view.outcomes
+        held = o.request_row >= 0
+        # Engagements of the period's requests whose provider is visible (hidden ones never count).
+        visible = np.zeros(max(max(people, default=0), int(o.provider.max(initial=0))) + 1, bool)
+        visible[list(people)] = True
+        in_period = held & now[np.where(held, o.request_row, 0)]
+        return _Facts(view, people, now, before, in_period, in_period & (o.provider >= 0) & visible[o.provider])
+
     # -- demand -------------------------------------------------------------------------------
     def demand(self, session: Session, *, period: Period, unit: str | None = None) -> DemandRead:
         """Topics of the period's requests with volume, trend, strength, unmet demand and outcomes."""
-        view = self.store.view(session, self.centering())
+        return self._demand(session, self._facts(session, period, unit), period, unit)
+
+    def _demand(self, session: Session, f: _Facts, period: Period, unit: str | None) -> DemandRead:
+        view, o = f.view, f.view.outcomes
         labels = label_topics(view.model.centroids, view.offers, view.offer_vectors, view.offer_rows)
-        current = self.repo.requests(session, period=period, unit=unit)
-        previous = self.repo.requests(session, period=period.previous, unit=unit)
-        before = Counter(t for t in (_topic(view, r.id) for r in previous) if t is not None)
-        engagements: dict[str, list[Any]] = defaultdict(list)
-        for e in self.repo.engagements(session, period=period, unit=unit):
-            engagements[e.request_id].append(e)
-        groups: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
-        unclustered = 0
-        for r in current:
-            t = _topic(view, r.id)
-            if t is None:
-                unclustered += 1
-            else:
-                groups[t].append((r.id, r.best_strength))
+        k = max(view.model.k, 1)
+        topics = view.topics
+        volume = np.bincount(topics[f.now], minlength=k)
+        previous = np.bincount(topics[f.before], minlength=k)
+        bands = view.strength
+        known = np.bincount(topics[f.now & (bands > 0)], minlength=k)
+        strong = np.bincount(topics[f.now & (bands == 1)], minlength=k)
+        # Demand counts every engagement (a provider hidden since is in no list, only in these sums).
+        rows = o.request_row[f.in_period]
+        accepted = o.accepted[f.in_period]
+        helped = np.zeros(len(topics), bool)
+        helped[rows[accepted]] = True
+        unmet = np.bincount(topics[f.now & ((bands == 3) | ~helped)], minlength=k)
+        eng_topic = topics[rows]
+        engagements = np.bincount(eng_topic, minlength=k)
+        accepts = np.bincount(eng_topic, weights=accepted, minlength=k)
+        scores = o.score[f.in_period].astype(np.float64)
+        rated = scores > 0
+        ratings = np.bincount(eng_topic[rated], minlength=k)
+        rating_sum = np.bincount(eng_topic[rated], weights=scores[rated], minlength=k)
+        hours = o.hours[f.in_period]
+        total = self.repo.request_count(session, period=period) if unit is None else int(f.now.sum())
         shown, hidden, hidden_requests = [], 0, 0
-        for t, members in sorted(groups.items(), key=lambda kv: -len(kv[1])):
-            if len(members) < self.rules.min_group_size:
-                hidden += 1
-                hidden_requests += len(members)
+        for t in (int(t) for t in np.argsort(-volume, kind="stable")):
+            v, p = int(volume[t]), int(previous[t])
+            if v == 0:
                 continue
-            shown.append(self._topic_read(t, members, before[t], labels[t], engagements))
+            if v < self.rules.min_group_size:
+                hidden += 1
+                hidden_requests += v
+                continue
+            waited = hours[(eng_topic == t) & accepted]
+            n_eng, n_rated = int(engagements[t]), int(ratings[t])
+            shown.append(
+                TopicRead(
+                    id=t,
+                    label=LabelRead(fi=labels[t].fi, en=labels[t].en),
+                    offer_ids=list(labels[t].offer_ids),
+                    volume=v,
+                    previous_volume=p,
+                    trend=(v - p) / p if p else None,
+                    strength_known=int(known[t]),
+                    strong_share=float(strong[t] / known[t]) if known[t] else None,
+                    unmet=int(unmet[t]),
+                    unmet_share=float(unmet[t] / v),
+                    engagements=n_eng,
+                    acceptance_rate=float(accepts[t] / n_eng) if n_eng else None,
+                    ratings=n_rated,
+                    mean_rating=float(rating_sum[t] / n_rated) if n_rated >= self.rules.min_group_size else None,
+                    median_hours_to_accept=float(np.median(waited)) if len(waited) else None,
+                )
+            )
         return DemandRead(
             period=_period(period),
             previous_period=_period(period.previous),
             unit=unit,
-            requests=len(current),
-            unclustered=unclustered,
+            requests=total,
+            unclustered=max(total - int(f.now.sum()), 0),
             topics=shown,
             hidden_topics=hidden,
             hidden_requests=hidden_requests,
@@ -103,120 +157,85 @@ class InsightsService:
             method=METHOD,
         )
 
-    def _topic_read(
-        self,
-        topic: int,
-        members: list[tuple[str, str | None]],
-        previous: int,
-        label: Label,
-        engagements: dict[str, list[Any]],
-    ) -> TopicRead:
-        known = [s for _, s in members if s is not None]
-        rows = [e for rid, _ in members for e in engagements.get(rid, [])]
-        accepted = [e for e in rows if e.accepted_at is not None]
-        ratings = [int(e.score) for e in rows if e.score is not None]
-        hours = [(as_utc(e.accepted_at) - as_utc(e.proposed_at)).total_seconds() / 3600 for e in accepted]
-        unmet = sum(
-            1
-            for rid, s in members
-            if s == "weak" or not any(e.accepted_at is not None for e in engagements.get(rid, []))
-        )
-        volume = len(members)
-        return TopicRead(
-            id=topic,
-            label=LabelRead(fi=label.fi, en=label.en),
-            offer_ids=list(label.offer_ids),
-            volume=volume,
-            previous_volume=previous,
-            trend=(volume - previous) / previous if previous else None,
-            strength_known=len(known),
-            strong_share=sum(1 for s in known if s == "strong") / len(known) if known else None,
-            unmet=unmet,
-            unmet_share=unmet / volume,
-            engagements=len(rows),
-            acceptance_rate=len(accepted) / len(rows) if rows else None,
-            ratings=len(ratings),
-            mean_rating=statistics.fmean(ratings) if len(ratings) >= self.rules.min_group_size else None,
-            median_hours_to_accept=statistics.median(hours) if hours else None,
-        )
-
     # -- supply -------------------------------------------------------------------------------
     def supply(self, session: Session, *, period: Period, unit: str | None = None, limit: int = 50) -> SupplyRead:
         """How each offer fared in the period, unused offers, the spread of exposure and load, hidden experts."""
-        view = self.store.view(session, self.centering())
-        people = {e.id: e for e in self.repo.visible_employees(session)}
-        results = [
-            (r.request_id, r.employee_id) for r in self.repo.top_results(session, period=period, unit=unit, max_rank=3)
-        ]
-        results = [(rid, eid) for rid, eid in results if eid in people]
-        engagements = [e for e in self.repo.engagements(session, period=period, unit=unit) if e.provider_id in people]
-        best = _attribute(view, set(results) | {(e.request_id, int(e.provider_id)) for e in engagements})
-        matched, chosen, declined = Counter[int](), Counter[int](), Counter[int]()
-        scores: dict[int, list[int]] = defaultdict(list)
-        for pair in results:
-            if pair in best:
-                matched[best[pair]] += 1
-        for e in engagements:
-            sid = best.get((e.request_id, int(e.provider_id)))
-            if sid is None:
-                continue
-            chosen[sid] += 1
-            declined[sid] += e.declined_at is not None
-            if e.score is not None:
-                scores[sid].append(int(e.score))
-        reads = []
-        for o in view.offers:
-            p = people.get(o.employee_id)
-            if p is None:
-                continue
-            rated = scores.get(o.id, [])
-            reads.append(
-                OfferRead(
-                    statement_id=o.id,
-                    external_id=p.external_id,
-                    name=p.name,
-                    unit=p.unit,
-                    text=o.text,
-                    matched_top3=matched[o.id],
-                    chosen=chosen[o.id],
-                    declined=declined[o.id],
-                    rated=len(rated),
-                    mean_rating=statistics.fmean(rated) if len(rated) >= self.rules.min_group_size else None,
-                )
+        return self._supply(self._facts(session, period, unit), period, unit, limit, limit)
+
+    def _supply(self, f: _Facts, period: Period, unit: str | None, limit: int | None, unused_limit: int) -> SupplyRead:
+        """`limit` None: every offer matched at least the minimum group's number of times (for suggestions)."""
+        view, people, o = f.view, f.people, f.view.outcomes
+        offers = view.top_offer[f.now].ravel()
+        top = view.top_employee[f.now].ravel()
+        ids = np.array([x.id for x in view.offers], dtype=np.int64)
+        size = int(ids.max(initial=0)) + 1
+        # Counted with bincount over ids: 100,000 requests hold 300,000 (request, provider) pairs.
+        matched = np.bincount(offers[offers >= 0], minlength=size)
+        # The offer each engagement's provider matched on (when they were in the request's top 3).
+        rows, providers = o.request_row[f.engaged], o.provider[f.engaged]
+        hit = view.top_employee[rows] == providers[:, None]
+        picked = view.top_offer[rows, hit.argmax(axis=1)]
+        on_offer = hit.any(axis=1) & (picked >= 0)
+        sid = picked[on_offer]
+        chosen = np.bincount(sid, minlength=size)
+        declined = np.bincount(sid, weights=o.declined[f.engaged][on_offer], minlength=size)
+        scores = o.score[f.engaged][on_offer].astype(np.float64)
+        rated = np.bincount(sid[scores > 0], minlength=size)
+        rating_sum = np.bincount(sid[scores > 0], weights=scores[scores > 0], minlength=size)
+
+        def read(x: Offer) -> OfferRead:
+            p, n = people[x.employee_id], int(rated[x.id])
+            return OfferRead(
+                statement_id=x.id,
+                external_id=p.external_id,
+                name=p.name,
+                unit=p.unit,
+                text=x.text,
+                matched_top3=int(matched[x.id]),
+                chosen=int(chosen[x.id]),
+                declined=int(declined[x.id]),
+                rated=n,
+                mean_rating=float(rating_sum[x.id] / n) if n >= self.rules.min_group_size else None,
             )
-        reads.sort(key=lambda r: (-r.matched_top3, -r.chosen, r.statement_id))
-        unused = [r for r in reads if r.matched_top3 == 0]
-        exposure = Counter(eid for _, eid in results)
-        load = Counter(int(e.provider_id) for e in engagements if e.accepted_at is not None)
+
+        visible = [x for x in view.offers if x.employee_id in people]
+        ranked = sorted(visible, key=lambda x: (-int(matched[x.id]), -int(chosen[x.id]), x.id))
+        if limit is None:
+            ranked = [x for x in ranked if matched[x.id] >= self.rules.min_group_size]
+        else:
+            ranked = ranked[:limit]
+        unused = [x for x in visible if matched[x.id] == 0]
+        ids_people = np.array(sorted(people), dtype=np.int64)
+        span = int(max(ids_people.max(initial=0), providers.max(initial=0), top.max(initial=0))) + 1
+        exposure = np.bincount(top[top >= 0], minlength=span)[ids_people]
+        load = np.bincount(providers[o.accepted[f.engaged]], minlength=span)[ids_people]
+        good = (o.status[f.engaged] == STATUS["completed"]) & (o.score[f.engaged] >= self.rules.well_rated)
+        well_rated = np.bincount(providers[good], minlength=span)
         spread = SpreadRead(
             providers=len(people),
-            exposure_gini=gini([exposure[i] for i in people]),
-            exposure_top10_share=top_share([exposure[i] for i in people]),
-            load_gini=gini([load[i] for i in people]),
-            load_top10_share=top_share([load[i] for i in people]),
+            exposure_gini=gini(exposure.tolist()),
+            exposure_top10_share=top_share(exposure.tolist()),
+            load_gini=gini(load.tolist()),
+            load_top10_share=top_share(load.tolist()),
         )
         return SupplyRead(
             period=_period(period),
             unit=unit,
-            offers=reads[:limit],
-            offers_total=len(reads),
-            unused=unused[:limit],
+            offers=[read(x) for x in ranked],
+            offers_total=len(visible),
+            unused=[read(x) for x in unused[:unused_limit]],
             unused_total=len(unused),
             spread=spread,
-            hidden_experts=self._experts(people, engagements),
+            hidden_experts=self._experts(people, well_rated),
             min_group_size=self.rules.min_group_size,
         )
 
-    def _experts(self, people: dict[int, Any], engagements: Sequence[Any]) -> list[UnitExpertsRead]:
-        good = Counter(
-            int(e.provider_id)
-            for e in engagements
-            if e.status == "completed" and e.score is not None and e.score >= self.rules.well_rated
-        )
+    def _experts(self, people: dict[int, Any], well_rated: npt.NDArray[np.int64]) -> list[UnitExpertsRead]:
         by_unit: dict[str, list[ExpertRead]] = defaultdict(list)
-        for eid, n in good.items():
-            p = people[eid]
-            if n >= self.rules.expert_min_engagements and not p.supervisor:
+        for eid in np.flatnonzero(well_rated >= self.rules.expert_min_engagements).tolist():
+            p = people.get(eid)
+            if p is not None and not p.supervisor:
+                n = int(well_rated[eid])
                 by_unit[p.unit].append(ExpertRead(external_id=p.external_id, name=p.name, well_rated=n))
         return [
             UnitExpertsRead(unit=u, experts=sorted(xs, key=lambda x: (-x.well_rated, x.external_id)))
@@ -229,8 +248,9 @@ class InsightsService:
     ) -> SuggestionsRead:
         """Recruit or train for unmet topics, revise offers matched but declined or rated low, retire unused ones."""
         r = self.rules
-        demand = self.demand(session, period=period, unit=unit)
-        supply = self.supply(session, period=period, unit=unit, limit=10**9)
+        facts = self._facts(session, period, unit)
+        demand = self._demand(session, facts, period, unit)
+        supply = self._supply(facts, period, unit, None, limit)
         out: list[SuggestionRead] = []
         for t in demand.topics:
             no_strong = not t.strong_share
@@ -285,29 +305,14 @@ class InsightsService:
         return SuggestionsRead(period=demand.period, unit=unit, suggestions=out, min_group_size=r.min_group_size)
 
 
-def _topic(view: TopicView, request_id: str) -> int | None:
-    i = view.index.get(request_id)
-    return None if i is None else int(view.topics[i])
-
-
-def _attribute(view: TopicView, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
-    """For each (request, provider): the provider's offer nearest the request (the one it matched on)."""
-    rows_of: dict[int, list[int]] = defaultdict(list)
-    for j, row in enumerate(view.offer_rows):
-        rows_of[view.offers[row].employee_id].append(j)
-    wanted: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for rid, eid in pairs:
-        i = view.index.get(rid)
-        if i is not None and eid in rows_of:
-            wanted[eid].append((rid, i))
-    out: dict[tuple[str, int], int] = {}
-    for eid, items in wanted.items():
-        cols = rows_of[eid]
-        sims = view.vectors[[i for _, i in items]] @ view.offer_vectors[cols].T
-        picks = np.argmax(sims, axis=1)
-        for (rid, _), p in zip(items, picks, strict=True):
-            out[(rid, eid)] = view.offers[view.offer_rows[cols[int(p)]]].id
-    return out
+@dataclass(frozen=True)
+class _Facts:
+    view: TopicView
+    people: dict[int, Any]
+    now: npt.NDArray[np.bool_]  # requests of the period (and unit)
+    before: npt.NDArray[np.bool_]  # requests of the previous period
+    in_period: npt.NDArray[np.bool_]  # engagements of the period's requests
+    engaged: npt.NDArray[np.bool_]  # ... whose provider is visible
 
 
 def _period(p: Period) -> PeriodRead:

@@ -70,7 +70,8 @@ class TestStore:
         assert second.model is first.model  # no refit for one more request
         assert len(second.index) == len(first.index) + 1
         assert int(second.topics[second.index[rid]]) == int(second.topics[second.index[org.requests["excel"][0]]])
-        # Its vector is purged (as the retention sweep does): the store must not keep it.
+        # Its vector is erased (as a requester's erasure does): the next recount must drop it.
+        store.recount_seconds = 0
         with v.session() as s:
             s.execute(update(HelpRequest).where(HelpRequest.id == rid).values(embedding=None, text=None))
         with v.reading() as s:
@@ -84,3 +85,14 @@ class TestDistribution:
         assert gini([0, 0, 0, 4]) == 0.75
         assert gini([]) is None and gini([0, 0]) is None
         assert top_share([5] + [1] * 20, top=1) == 0.2
+
+    def test_a_purge_of_the_oldest_vectors_is_noticed_at_once(self, org: Org) -> None:
+        store, v = org.velho.insights.store, org.velho
+        with v.reading() as s:
+            first = store.view(s, v.sync.centering)
+        oldest = store._ids[0]
+        with v.session() as s:
+            s.execute(update(HelpRequest).where(HelpRequest.id == oldest).values(embedding=None, text=None))
+        with v.reading() as s:
+            after = store.view(s, v.sync.centering)
+        assert oldest not in after.index and len(after.index) == len(first.index) - 1
