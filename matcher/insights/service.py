@@ -163,7 +163,7 @@ class InsightsService:
         return self._supply(self._facts(session, period, unit), period, unit, limit, limit)
 
     def _supply(self, f: _Facts, period: Period, unit: str | None, limit: int | None, unused_limit: int) -> SupplyRead:
-        """`limit` None: every offer matched at least the minimum group's number of times (for suggestions)."""
+        """`limit` None: only the offers a revise suggestion would name (for suggestions)."""
         view, people, o = f.view, f.people, f.view.outcomes
         offers = view.top_offer[f.now].ravel()
         top = view.top_employee[f.now].ravel()
@@ -201,7 +201,13 @@ class InsightsService:
         visible = [x for x in view.offers if x.employee_id in people]
         ranked = sorted(visible, key=lambda x: (-int(matched[x.id]), -int(chosen[x.id]), x.id))
         if limit is None:
-            ranked = [x for x in ranked if matched[x.id] >= self.rules.min_group_size]
+            # Only the offers a "revise" suggestion can name: matched often, then declined or rated low.
+            r = self.rules
+            often = matched >= r.min_group_size
+            declines = (chosen >= r.min_group_size) & (declined >= r.revise_decline_share * np.maximum(chosen, 1))
+            low = (rated >= r.min_group_size) & (rating_sum < r.revise_below_rating * np.maximum(rated, 1))
+            revisable = often & (declines | low)
+            ranked = [x for x in ranked if revisable[x.id]]
         else:
             ranked = ranked[:limit]
         unused = [x for x in visible if matched[x.id] == 0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from insights_org import Org, _file, period
 from sqlalchemy import update
 
@@ -57,6 +59,19 @@ class TestSuggestions:
         assert ("recruit_or_train", "Arabic and Somali interpreting") not in kinds
         retire = {x.statement_id for x in out.suggestions if x.kind == "retire_or_reword"}
         assert retire == {o.statement_id for o in supply(org).unused}
+
+    def test_an_offer_rated_below_the_bar_is_to_be_revised(self, org: Org) -> None:
+        # The nurse's help was rated 5 and 4: with a bar of 4.6 and groups of one, revise.
+        org.velho.insights.rules = replace(org.velho.insights.rules, min_group_size=1, revise_below_rating=4.6)
+        with org.velho.reading() as s:
+            out = org.velho.insights.suggestions(s, period=period(org))
+        revise = [x for x in out.suggestions if x.kind == "revise"]
+        # The two ratings land on the nurse's statements (both, or split between her two).
+        assert revise and {x.label.en for x in revise} <= {
+            "Wound care and pressure ulcers",
+            "Haavanhoito ja painehaavojen ehkäisy",
+        }
+        assert all("rated 4" in x.reason.en for x in revise)
 
 
 class TestStore:
