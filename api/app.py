@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from api.body_limit import BodyLimit
 from api.errors import install_error_handlers, problem_responses
 from api.request_id import RequestId
-from api.routes import audit, employees, engagements, health, index, matching, me, webhooks
+from api.routes import audit, employees, engagements, health, index, insights, matching, me, webhooks
 from api.server_timing import ServerTiming
 from matcher.access.authenticator import ACTING_HEADER
 from matcher.app.settings import Settings, get_settings
@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None, *, velho: Velho | None = None) 
     app.add_middleware(RequestId)
     # Outermost, so its total covers the body limit and error handling too.
     app.add_middleware(ServerTiming)
-    for module in (health, employees, me, matching, engagements, webhooks, audit, index):
+    for module in (health, employees, me, matching, engagements, webhooks, audit, index, insights):
         app.include_router(module.router)
     _add_problem_schema(app)
     return app

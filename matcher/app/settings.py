@@ -66,6 +66,14 @@ class Settings(BaseSettings):
     # Stored match-request texts (and their vectors) older than this are purged; counts stay.
     retention_days: int = Field(default=365, ge=1)
     retention_sweep_seconds: float = Field(default=3600.0, ge=0)
+    # -- insights -------------------------------------------------------------------------
+    # Aggregates over fewer people or requests than this are hidden (topics, means of ratings).
+    insights_min_group_size: int = Field(default=5, ge=1)
+    # Topics are refitted when stored request vectors grew by this share since the last fit;
+    # requests in between join the nearest topic (benchmarks/insights_scale.py measures both).
+    insights_refit_growth: float = Field(default=0.25, gt=0)
+    # A requester's erasure is noticed by a full count of stored vectors, at most this often.
+    insights_recount_seconds: float = Field(default=300.0, ge=0)
     # -- webhooks -------------------------------------------------------------------------
     # The delivery worker runs in each API process (0: not here; run `velho webhooks run`).
     webhook_poll_seconds: float = Field(default=1.0, ge=0)

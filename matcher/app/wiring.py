@@ -34,6 +34,8 @@ from matcher.feedback.service import EngagementService
 from matcher.index.follower import IndexFollower
 from matcher.index.lexical import lexical_key
 from matcher.index.sync import IndexSync
+from matcher.insights.service import InsightsRules, InsightsService
+from matcher.insights.store import TopicStore
 from matcher.matching.service import MatchService
 from matcher.privacy.service import PrivacyService
 from matcher.webhooks.delivery import DeliveryPolicy, DeliveryWorker
@@ -102,6 +104,7 @@ class Velho:
     webhooks: WebhookService
     deliveries: DeliveryWorker
     privacy: PrivacyService
+    insights: InsightsService
     tasks: list[PeriodicTask] = field(default_factory=list)
 
     @property
@@ -290,6 +293,17 @@ def build(
         webhooks=WebhookService(),
         deliveries=DeliveryWorker(write=uow.write, policy=policy),
         privacy=PrivacyService(profiles, settings.feedback),
+        insights=InsightsService(
+            TopicStore(
+                model_id=encoder.info.model_id,
+                dimension=encoder.info.dimension,
+                min_size=settings.insights_min_group_size,
+                refit_growth=settings.insights_refit_growth,
+                recount_seconds=settings.insights_recount_seconds,
+            ),
+            lambda: sync.centering,
+            InsightsRules(min_group_size=settings.insights_min_group_size),
+        ),
     )
     if settings.expiry_sweep_seconds > 0:
         velho.tasks.append(PeriodicTask("offer-expiry", settings.expiry_sweep_seconds, velho.sweep_expired))

@@ -108,3 +108,24 @@ class TestModelPrepare:
         monkeypatch.setenv("VELHO_MODEL", "minilm")
         result = CliRunner().invoke(app, ["model", "prepare"])
         assert result.exit_code == 1 and "nothing to prepare" in result.output
+
+
+def test_insights_commands(env: Path) -> None:
+    rows = [{"external_id": f"p{i}", "name": f"P{i}", "strengths": [{"text": t}]} for i, t in
+            enumerate(["Excel-makrot ja pivot-taulukot", "Excel pivot tables", "haavanhoito"])]  # fmt: skip
+    src = env / "people.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in rows))
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", str(src)]).exit_code == 0
+    for text in ("Excel macros", "Excel-makrot", "pivot-taulukko Excelissä", "Excel pivot help", "Excel kaavat"):
+        assert runner.invoke(app, ["match", text]).exit_code == 0
+    result = runner.invoke(app, ["insights", "demand", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output[result.output.index("{") :])
+    assert data["requests"] == 5 and sum(t["volume"] for t in data["topics"]) + data["hidden_requests"] == 5
+    assert "Excel macros" not in result.output  # a request's text never leaves
+    result = runner.invoke(app, ["insights", "supply"])
+    assert result.exit_code == 0 and "3 offers" in result.output
+    assert runner.invoke(app, ["insights", "suggestions"]).exit_code == 0
+    result = runner.invoke(app, ["insights", "demand", "--since", "2026-02-01", "--until", "2026-01-01"])
+    assert result.exit_code == 1 and "since must be before until" in result.output

@@ -1,0 +1,174 @@
+"""Insights at scale: 100,000 stored requests and 3,500 employees, each insights call timed.
+
+    .venv/bin/python benchmarks/insights_scale.py [--requests 100000] [--employees 3500]
+
+Fills a real SQLite file (or VELHO_DATABASE_URL) directly through SQLAlchemy Core with synthetic
+384-d vectors around 30 latent topics (5 statements per employee, 3 results per request, an
+engagement for 30 % of requests, a rating for half of those), builds the real `Velho`, and times
+each insights call: the first (cold: reads every vector and fits the topics), then warm calls
+(the per-process store only reads requests filed since), then after 1,000 new requests
+(incremental: they join the nearest topic). The baseline measured in the same run is the cold
+path, which is what every call would cost without the store. Prints numbers; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import insert, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from matcher.app.migrate import upgrade_database  # noqa: E402
+from matcher.app.settings import Settings  # noqa: E402
+from matcher.app.wiring import build  # noqa: E402
+from matcher.evaluation.topic_encoder import TopicEncoder  # noqa: E402
+from matcher.feedback.models import Engagement, Rating  # noqa: E402
+from matcher.insights.period import Period  # noqa: E402
+from matcher.matching.models import HelpRequest, MatchResult  # noqa: E402
+from profiles.db import make_engine  # noqa: E402
+from profiles.models import Employee, StrengthStatement  # noqa: E402
+
+DIM = 384
+TOPICS = 30
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+DAYS = 90
+
+
+def unit_rows(rng: np.random.Generator, centres: np.ndarray, which: np.ndarray, noise: float) -> np.ndarray:
+    v = centres[which] + noise / np.sqrt(DIM) * rng.standard_normal((len(which), DIM)).astype(np.float32)
+    return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+
+
+def fill(settings: Settings, model_id: str, n_requests: int, n_employees: int, seed: int = 7) -> None:
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((TOPICS, DIM)).astype(np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    engine = make_engine(settings.resolved_database_url)
+    upgrade_database(engine)
+    with engine.begin() as c:
+        c.execute(
+            insert(Employee),
+            [
+                dict(external_id=f"e{i:05d}", name=f"Person {i}", unit=f"Unit {i % 25}", title=None,
+                     supervisor=i % 10 == 0, languages=["fi"], availability="available", capacity=3,
+                     visible=i % 50 != 0, version=1, created_at=NOW, updated_at=NOW)
+                for i in range(n_employees)
+            ],
+        )  # fmt: skip
+        ids = list(c.execute(select(Employee.id).order_by(Employee.id)).scalars())
+        topic_of = rng.integers(0, TOPICS, size=(n_employees, 5))
+        vecs = unit_rows(rng, centres, topic_of.ravel(), 1.0)
+        rows = []
+        for j, (eid, t) in enumerate(zip(np.repeat(ids, 5), topic_of.ravel(), strict=True)):
+            text = f"osaan aihetta {t} tavalla {j}"
+            rows.append(dict(employee_id=int(eid), position=j % 5, text=text, level=None, language="fi",
+                             kind="declared", text_hash=hashlib.sha256(text.encode()).hexdigest(),
+                             model_id=model_id, embedding=vecs[j].tobytes(), created_at=NOW))  # fmt: skip
+        c.execute(insert(StrengthStatement), rows)
+        by_topic = [np.array([ids[i] for i in range(n_employees) if t in topic_of[i]]) for t in range(TOPICS)]
+        req_topic = rng.integers(0, TOPICS, size=n_requests)
+        req_vecs = unit_rows(rng, centres, req_topic, 1.2)
+        strengths = np.array(["strong", "fair", "weak"])
+        for start in range(0, n_requests, 10_000):
+            reqs, results, engs, rates = [], [], [], []
+            for i in range(start, min(start + 10_000, n_requests)):
+                rid = uuid.uuid4().hex
+                at = NOW - timedelta(seconds=float(rng.uniform(0, DAYS * 86400)))
+                requester = f"e{int(rng.integers(n_employees)):05d}"
+                reqs.append(dict(id=rid, text=None, language="fi", requester_id=requester,
+                                 k=3, filters={}, model_id=model_id, embedding=req_vecs[i].tobytes(), created_at=at,
+                                 best_strength=str(strengths[rng.integers(3)])))  # fmt: skip
+                providers = rng.choice(by_topic[req_topic[i]], size=3, replace=False)
+                results += [dict(request_id=rid, employee_id=int(p), rank=r + 1, score=1.0 - r / 10, components={})
+                            for r, p in enumerate(providers)]  # fmt: skip
+                if rng.random() < 0.3:
+                    accepted = rng.random() < 0.75
+                    engs.append(dict(request_id=rid, provider_id=int(providers[0]),
+                                     status="completed" if accepted else "declined", proposed_at=at,
+                                     expires_at=at + timedelta(days=3),
+                                     accepted_at=at + timedelta(hours=2) if accepted else None,
+                                     declined_at=None if accepted else at + timedelta(hours=5),
+                                     completed_at=at + timedelta(days=1) if accepted else None))  # fmt: skip
+            c.execute(insert(HelpRequest), reqs)
+            c.execute(insert(MatchResult), results)
+            if engs:
+                c.execute(insert(Engagement), engs)
+                done = c.execute(
+                    select(Engagement.id, Engagement.provider_id).where(
+                        Engagement.status == "completed", Engagement.request_id.in_([e["request_id"] for e in engs])
+                    )
+                ).all()
+                rates = [dict(engagement_id=e, provider_id=p, score=int(rng.integers(1, 6)), created_at=NOW)
+                         for e, p in done if rng.random() < 0.5]  # fmt: skip
+                if rates:
+                    c.execute(insert(Rating), rates)
+    engine.dispose()
+
+
+def timed(fn: object) -> float:
+    t = time.perf_counter()
+    fn()  # type: ignore[operator]
+    return time.perf_counter() - t
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument("--employees", type=int, default=3_500)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(  # type: ignore[call-arg]
+            data_dir=Path(tmp), database_url=os.environ.get("VELHO_DATABASE_URL"), admin_token="x",
+            expiry_sweep_seconds=0, webhook_poll_seconds=0, retention_sweep_seconds=0, _env_file=None,
+        )  # fmt: skip
+        encoder = TopicEncoder(dimension=DIM, model_id="bench-insights-384")
+        t = time.perf_counter()
+        fill(settings, encoder.info.model_id, args.requests, args.employees)
+        print(f"filled {args.requests} requests, {args.employees} employees in {time.perf_counter() - t:.1f} s")
+        velho = build(settings, encoder=encoder)
+        velho.start()
+        month = Period(NOW - timedelta(days=30), NOW)
+        quarter = Period(NOW - timedelta(days=DAYS), NOW)
+        svc = velho.insights
+
+        def call(kind: str, period: Period) -> None:
+            with velho.reading() as s:
+                out = getattr(svc, kind)(s, period=period)
+                out.model_dump_json()
+
+        cold = timed(lambda: call("demand", month))
+        view = svc.store._model
+        print(f"cold demand (read {args.requests} vectors, fit {view.k if view else 0} topics): {cold:.2f} s")
+        rows: list[tuple[str, str, float]] = []
+        for kind in ("demand", "supply", "suggestions"):
+            for name, period in (("30 days", month), ("90 days", quarter)):
+                times = [timed(lambda k=kind, p=period: call(k, p)) for _ in range(args.repeat)]  # type: ignore[misc]
+                rows.append((kind, name, statistics.median(times)))
+        for kind, name, sec in rows:
+            print(f"warm {kind:12s} {name}: median {sec:.3f} s  ({cold / sec:.1f}x faster than cold)")
+        # 1,000 new requests arrive: the next call reads only those and assigns them.
+        fill_more = [dict(id=uuid.uuid4().hex, text=None, language="fi", requester_id=None, k=3, filters={},
+                          model_id=encoder.info.model_id, embedding=(np.ones(DIM, np.float32) / np.sqrt(DIM)).tobytes(),
+                          created_at=NOW + timedelta(minutes=1)) for _ in range(1000)]  # fmt: skip
+        with velho.session() as s:
+            s.execute(insert(HelpRequest), fill_more)
+        inc = timed(lambda: call("demand", month))
+        print(f"demand after 1,000 new requests (incremental): {inc:.3f} s")
+        velho.close(save=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,24 @@
+"""How evenly something is spread over people: Gini coefficient and the share of the top ten."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def gini(values: Sequence[float]) -> float | None:
+    """0 when everyone has the same, towards 1 when one has all; None for no one or nothing."""
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    n, total = len(x), float(x.sum())
+    if n == 0 or total == 0:
+        return None
+    ranks = np.arange(1, n + 1)
+    return float((2 * (ranks * x).sum()) / (n * total) - (n + 1) / n)
+
+
+def top_share(values: Sequence[float], top: int = 10) -> float | None:
+    """The share of the total held by the `top` largest values."""
+    x = np.sort(np.asarray(values, dtype=np.float64))[::-1]
+    total = float(x.sum())
+    return float(x[:top].sum() / total) if total > 0 else None

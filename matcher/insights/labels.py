@@ -1,0 +1,53 @@
+"""Readable topic labels in Finnish and English, taken from employees' public offers.
+
+Requests may hold personal data, so a label is never a request's text: it is the declared
+strength statement (of a visible employee) nearest the topic's centroid, in Finnish for the
+Finnish label and in English for the English one. Where the organisation has no offer in that
+language near the topic, the nearest offer in any language stands in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher.insights.repository import Offer
+from matcher.insights.topics import Vectors
+
+MAX_CHARS = 90
+LANGUAGES = ("fi", "en")
+
+
+@dataclass(frozen=True)
+class Label:
+    """A topic's name per language, and the offers it was drawn from (their statement ids)."""
+
+    fi: str
+    en: str
+    offer_ids: tuple[int, ...]
+
+
+def label_topics(centroids: Vectors, offers: list[Offer], offer_vectors: Vectors, offer_rows: list[int]) -> list[Label]:
+    """One label per centroid row."""
+    if len(offer_rows) == 0:
+        return [Label(f"Aihe {i + 1}", f"Topic {i + 1}", ()) for i in range(len(centroids))]
+    sims = centroids @ offer_vectors.T
+    langs = np.array([offers[i].language for i in offer_rows])
+    # Best offer per topic in each language (any language where the organisation has none in it).
+    best_any = np.argmax(sims, axis=1)
+    best: dict[str, npt.NDArray[np.intp]] = {}
+    for lang in LANGUAGES:
+        mask = langs == lang
+        best[lang] = np.where(mask, sims, -np.inf).argmax(axis=1) if mask.any() else best_any
+    labels = []
+    for t in range(len(centroids)):
+        picks = [offers[offer_rows[int(best[lang][t])]] for lang in LANGUAGES]
+        labels.append(Label(_short(picks[0].text), _short(picks[1].text), tuple(dict.fromkeys(o.id for o in picks))))
+    return labels
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_CHARS else text[: MAX_CHARS - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,143 @@
+"""Every query insights run: rows of requests, engagements, results, employees and offers.
+
+Queries return plain tuples (Core selects, no ORM objects), because a period can hold
+100,000 requests and the service only aggregates them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from matcher.feedback.models import OPEN_STATUSES, Engagement, Rating
+from matcher.insights.period import Period
+from matcher.matching.models import HelpRequest, MatchResult
+from profiles.models import Employee, StatementKind, StrengthStatement, as_utc
+
+# Plain rows: a period can hold 100,000 requests and only aggregates leave the service.
+Rows = Sequence[Any]
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A visible employee's declared strength statement, with its stored vector."""
+
+    id: int
+    employee_id: int
+    text: str
+    language: str
+    embedding: bytes | None
+
+
+class InsightsRepository:
+    """Aggregate reads for insights (never writes)."""
+
+    def engagements_changed(self, session: Session, *, after_id: int) -> Rows:
+        """(id, request_id, provider_id, status, accepted, declined, hours) of engagements created
+        after `after_id` or still open (only those can have changed since they were read)."""
+        stmt = select(
+            Engagement.id,
+            Engagement.request_id,
+            Engagement.provider_id,
+            Engagement.status,
+            Engagement.accepted_at.is_not(None).label("accepted"),
+            Engagement.declined_at.is_not(None).label("declined"),
+            _hours_between(session, Engagement.proposed_at, Engagement.accepted_at).label("hours"),
+        ).where(or_(Engagement.id > after_id, Engagement.status.in_(OPEN_STATUSES)))
+        return session.execute(stmt).all()
+
+    def ratings_after(self, session: Session, *, after_id: int) -> Rows:
+        """(id, engagement_id, score) of ratings created after `after_id`."""
+        stmt = select(Rating.id, Rating.engagement_id, Rating.score).where(Rating.id > after_id)
+        return session.execute(stmt).all()
+
+    def units(self, session: Session) -> dict[str, str]:
+        """Every employee's unit by external id (to filter requests by their requester's unit)."""
+        return {r.external_id: r.unit for r in session.execute(select(Employee.external_id, Employee.unit))}
+
+    def visible_employees(self, session: Session) -> Rows:
+        """(id, external_id, name, unit, supervisor) of every visible employee (hidden ones never appear)."""
+        stmt = select(Employee.id, Employee.external_id, Employee.name, Employee.unit, Employee.supervisor).where(
+            Employee.visible.is_(True)
+        )
+        return session.execute(stmt).all()
+
+    def offers(self, session: Session, *, model_id: str) -> list[Offer]:
+        """Declared statements of visible employees (evidence statements carry request text: never used)."""
+        stmt = (
+            select(
+                StrengthStatement.id,
+                StrengthStatement.employee_id,
+                StrengthStatement.text,
+                StrengthStatement.language,
+                StrengthStatement.embedding,
+                StrengthStatement.model_id,
+            )
+            .join(Employee, Employee.id == StrengthStatement.employee_id)
+            .where(Employee.visible.is_(True), StrengthStatement.kind == StatementKind.declared)
+            .order_by(StrengthStatement.id)
+        )
+        return [
+            Offer(r.id, r.employee_id, r.text, r.language, r.embedding if r.model_id == model_id else None)
+            for r in session.execute(stmt)
+        ]
+
+    def _with_vector(self, model_id: str, since: datetime | None) -> Select[Any]:
+        stmt = select(HelpRequest.id).where(HelpRequest.model_id == model_id, HelpRequest.embedding.is_not(None))
+        return stmt if since is None else stmt.where(HelpRequest.created_at >= since)
+
+    def vectors_from(self, session: Session, *, model_id: str, since: datetime | None) -> Rows:
+        """(id, created_at, requester_id, best_strength, embedding) of requests with a vector of this
+        model, filed at or after `since`, oldest first."""
+        stmt = select(
+            HelpRequest.id,
+            HelpRequest.created_at,
+            HelpRequest.requester_id,
+            HelpRequest.best_strength,
+            HelpRequest.embedding,
+        ).where(HelpRequest.model_id == model_id, HelpRequest.embedding.is_not(None))
+        if since is not None:
+            stmt = stmt.where(HelpRequest.created_at >= since)
+        return session.execute(stmt.order_by(HelpRequest.created_at)).all()
+
+    def results_from(self, session: Session, *, model_id: str, since: datetime | None, max_rank: int) -> Rows:
+        """(request_id, employee_id, rank) of the results at `max_rank` or better of those requests."""
+        ids = self._with_vector(model_id, since).subquery()
+        stmt = (
+            select(MatchResult.request_id, MatchResult.employee_id, MatchResult.rank)
+            .join(ids, ids.c.id == MatchResult.request_id)
+            .where(MatchResult.rank <= max_rank)
+        )
+        return session.execute(stmt).all()
+
+    def request_count(self, session: Session, *, period: Period) -> int:
+        """How many requests were filed in the period (with a vector or not)."""
+        stmt = select(func.count()).where(HelpRequest.created_at >= period.since, HelpRequest.created_at < period.until)
+        return int(session.scalar(stmt) or 0)
+
+    def has_vector(self, session: Session, *, request_id: str) -> bool:
+        """Whether the request still holds its vector."""
+        stmt = select(HelpRequest.embedding.is_not(None)).where(HelpRequest.id == request_id)
+        return bool(session.scalar(stmt))
+
+    def vector_count(self, session: Session, *, model_id: str) -> int:
+        """How many requests hold a vector of this model (it drops when old vectors are purged)."""
+        stmt = select(func.count()).where(HelpRequest.model_id == model_id, HelpRequest.embedding.is_not(None))
+        return int(session.scalar(stmt) or 0)
+
+    def change_marker(self, session: Session) -> tuple[int, datetime | None]:
+        """Count and newest time of employee updates: offers are re-read when either moves."""
+        row = session.execute(select(func.count(Employee.id), func.max(Employee.updated_at))).one()
+        return int(row[0]), as_utc(row[1]) if row[1] is not None else None
+
+
+def _hours_between(session: Session, start: Any, end: Any) -> Any:
+    """`end - start` in hours, in the database's own date arithmetic (NULL when `end` is)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(end) - func.julianday(start)) * 24.0
+    return func.extract("epoch", end - start) / 3600.0

@@ -1,0 +1,253 @@
+"""The per-process store of request facts, vectors and topics, kept up to date incrementally.
+
+An insights call must answer in well under 2 s over 100,000 stored requests, and reading that
+many rows (and their top-3 results) from the database alone takes longer. So each process keeps
+what never changes once a request is stored — when it was filed, by whom, its best-match band,
+its vector, its top-3 providers and the offer each of them matched on — and each call reads only
+requests filed since the newest one it holds. Topics are refitted when the number of vectors has
+grown by `refit_growth` since the last fit; requests in between join the nearest topic. The offer
+a provider matched on is decided when the request enters the store, against the offers of that
+moment. When vectors disappear from the database (the retention purge, an erasure) the store
+starts over, so a purged vector never outlives its row here for long.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy.orm import Session
+
+from embeddings.language import LanguageCentering
+from matcher.insights.outcomes import Outcomes, OutcomeStore
+from matcher.insights.repository import InsightsRepository, Offer
+from matcher.insights.topics import TopicModel, Vectors, fit_topics
+from profiles.models import as_utc
+
+logger = logging.getLogger(__name__)
+
+Ints = npt.NDArray[np.int32]
+# best_strength as a small code: 0 unknown (NULL), then the bands.
+STRENGTHS = {"strong": 1, "fair": 2, "weak": 3}
+TOP = 3
+
+
+@dataclass(frozen=True)
+class TopicView:
+    """What one call reads (never changed after it is handed out)."""
+
+    index: dict[str, int]
+    created: npt.NDArray[np.float64]
+    requester: Ints
+    requesters: list[str]
+    strength: npt.NDArray[np.int8]
+    top_employee: Ints
+    top_offer: Ints
+    topics: Ints
+    model: TopicModel
+    offers: list[Offer]
+    offer_vectors: Vectors
+    offer_rows: list[int]
+    outcomes: Outcomes
+
+    def rows_between(self, since: datetime, until: datetime) -> npt.NDArray[np.bool_]:
+        """A mask of the requests filed in [since, until)."""
+        return (self.created >= since.timestamp()) & (self.created < until.timestamp())
+
+
+class TopicStore:
+    """Request facts, vectors, topic assignments and offer vectors of one model, cached in this process."""
+
+    def __init__(
+        self,
+        *,
+        model_id: str,
+        dimension: int,
+        min_size: int,
+        refit_growth: float = 0.25,
+        recount_seconds: float = 300.0,
+    ) -> None:
+        self.model_id = model_id
+        self.recount_seconds = recount_seconds
+        self.dimension = dimension
+        self.min_size = min_size
+        self.refit_growth = refit_growth
+        self.repo = InsightsRepository()
+        self._lock = threading.Lock()
+        self._offers: list[Offer] = []
+        self._offer_vectors: Vectors = np.zeros((0, dimension), np.float32)
+        self._offer_rows: list[int] = []
+        self._offer_marker: tuple[int, datetime | None] | None = None
+        self._outcomes = OutcomeStore()
+        self._reset()
+
+    def _reset(self) -> None:
+        self._ids: list[str] = []
+        self._index: dict[str, int] = {}
+        self._requesters: list[str] = []
+        self._requester_codes: dict[str, int] = {}
+        self._created = np.zeros(0, np.float64)
+        self._requester = np.zeros(0, np.int32)
+        self._strength = np.zeros(0, np.int8)
+        self._top_employee = np.zeros((0, TOP), np.int32)
+        self._top_offer = np.zeros((0, TOP), np.int32)
+        self._buffer: Vectors = np.zeros((0, self.dimension), np.float32)
+        self._vectors: Vectors = self._buffer
+        self._topics: Ints = np.zeros(0, np.int32)
+        self._newest: datetime | None = None
+        self._model: TopicModel | None = None
+        self._fitted_at = 0
+        self._counted_at = time.monotonic()
+        self._outcomes.reset()
+
+    def view(self, session: Session, centering: LanguageCentering) -> TopicView:
+        """The store brought up to date with the database, as an unchanging view."""
+        with self._lock:
+            self._refresh_offers(session, centering)
+            self._refresh_requests(session)
+            outcomes = self._outcomes.refresh(session, self._index)
+            assert self._model is not None
+            return TopicView(
+                index=self._index.copy(),
+                created=self._created,
+                requester=self._requester,
+                requesters=list(self._requesters),
+                strength=self._strength,
+                top_employee=self._top_employee,
+                top_offer=self._top_offer,
+                topics=self._topics,
+                model=self._model,
+                offers=self._offers,
+                offer_vectors=self._offer_vectors,
+                offer_rows=self._offer_rows,
+                outcomes=outcomes,
+            )
+
+    def _refresh_requests(self, session: Session) -> None:
+        started = time.perf_counter()
+        if self._vectors_purged(session):
+            self._reset()
+        # Rows filed in the same instant as the newest one held are read again and skipped by id.
+        since = self._newest - timedelta(seconds=1) if self._newest is not None else None
+        rows = [
+            r
+            for r in self.repo.vectors_from(session, model_id=self.model_id, since=since)
+            if r.id not in self._index and len(r.embedding) == 4 * self.dimension
+        ]
+        if rows:
+            self._add(rows, self.repo.results_from(session, model_id=self.model_id, since=since, max_rank=TOP))
+        n = len(self._ids)
+        if self._model is None or n > self._fitted_at * (1 + self.refit_growth):
+            self._model = fit_topics(self._vectors, min_size=self.min_size)
+            self._topics = self._model.assign(self._vectors)
+            self._fitted_at = n
+            logger.info(
+                "insights_topics_fitted requests=%d topics=%d silhouette=%.3f seconds=%.2f",
+                n, self._model.k, self._model.silhouette, time.perf_counter() - started,
+            )  # fmt: skip
+        elif rows:
+            self._topics = np.concatenate([self._topics, self._model.assign(self._vectors[-len(rows) :])])
+
+    def _vectors_purged(self, session: Session) -> bool:
+        """True when vectors the store holds are gone from the database.
+
+        The retention purge removes the oldest first: a point lookup of the oldest held request
+        sees it at once. Other removals (a requester's erasure) are found by a full count, which
+        reads every row, so it runs at most every `recount_seconds`.
+        """
+        if not self._ids:
+            return False
+        if not self.repo.has_vector(session, request_id=self._ids[0]):
+            return True
+        if time.monotonic() - self._counted_at < self.recount_seconds:
+            return False
+        self._counted_at = time.monotonic()
+        return self.repo.vector_count(session, model_id=self.model_id) < len(self._ids)
+
+    def _add(self, rows: Sequence[Any], results: Sequence[Any]) -> None:
+        start = len(self._ids)
+        for i, r in enumerate(rows):
+            self._index[r.id] = start + i
+            self._ids.append(r.id)
+        vectors = np.stack([np.frombuffer(r.embedding, dtype=np.float32) for r in rows])
+        self._append_vectors(vectors)
+        created = np.array([as_utc(r.created_at).timestamp() for r in rows])
+        self._newest = max(self._newest or as_utc(rows[-1].created_at), as_utc(rows[-1].created_at))
+        self._created = np.concatenate([self._created, created])
+        codes = np.array([self._code(r.requester_id) for r in rows], dtype=np.int32)
+        self._requester = np.concatenate([self._requester, codes])
+        bands = np.array([STRENGTHS.get(r.best_strength or "", 0) for r in rows], dtype=np.int8)
+        self._strength = np.concatenate([self._strength, bands])
+        top = np.full((len(rows), TOP), -1, np.int32)
+        for res in results:
+            i = self._index.get(res.request_id, -1)
+            if i >= start:
+                top[i - start, res.rank - 1] = res.employee_id
+        self._top_employee = np.concatenate([self._top_employee, top])
+        self._top_offer = np.concatenate([self._top_offer, self._matched_offers(vectors, top)])
+
+    def _code(self, requester: str | None) -> int:
+        if requester is None:
+            return -1
+        code = self._requester_codes.get(requester)
+        if code is None:
+            code = self._requester_codes[requester] = len(self._requesters)
+            self._requesters.append(requester)
+        return code
+
+    def _append_vectors(self, rows: Vectors) -> None:
+        # Grown by doubling, so a call that brings a few new requests copies little.
+        n = len(self._vectors)
+        if n + len(rows) > len(self._buffer):
+            bigger = np.zeros((max(2 * len(self._buffer), n + len(rows), 1024), self.dimension), np.float32)
+            bigger[:n] = self._buffer[:n]
+            self._buffer = bigger
+        self._buffer[n : n + len(rows)] = rows
+        self._vectors = self._buffer[: n + len(rows)]
+
+    def _matched_offers(self, vectors: Vectors, top: Ints) -> Ints:
+        """For each (request, top-3 provider): the provider's offer nearest the request, or -1."""
+        out = np.full(top.shape, -1, np.int32)
+        employee_of = np.array([self._offers[r].employee_id for r in self._offer_rows], dtype=np.int64)
+        if len(employee_of) == 0:
+            return out
+        order = np.argsort(employee_of, kind="stable")
+        emp_sorted = employee_of[order]
+        offer_ids = np.array([self._offers[r].id for r in self._offer_rows], dtype=np.int32)
+        req, col = np.nonzero(top >= 0)
+        emps = top[req, col]
+        pair_order = np.argsort(emps, kind="stable")
+        req, col, emps = req[pair_order], col[pair_order], emps[pair_order]
+        bounds = np.flatnonzero(np.diff(emps)) + 1
+        for block in np.split(np.arange(len(emps)), bounds):
+            if len(block) == 0:
+                continue
+            e = emps[block[0]]
+            lo, hi = np.searchsorted(emp_sorted, e), np.searchsorted(emp_sorted, e, side="right")
+            if lo == hi:
+                continue
+            cols = order[lo:hi]
+            sims = vectors[req[block]] @ self._offer_vectors[cols].T
+            out[req[block], col[block]] = offer_ids[cols[np.argmax(sims, axis=1)]]
+        return out
+
+    def _refresh_offers(self, session: Session, centering: LanguageCentering) -> None:
+        marker = self.repo.change_marker(session)
+        if marker == self._offer_marker:
+            return
+        offers = self.repo.offers(session, model_id=self.model_id)
+        rows = [i for i, o in enumerate(offers) if o.embedding is not None and len(o.embedding) == 4 * self.dimension]
+        if rows:
+            raw = np.stack([np.frombuffer(offers[i].embedding or b"", dtype=np.float32) for i in rows])
+            # The same language correction the index applies, so offers and requests share one space.
+            vectors = np.asarray(centering.apply(raw, [offers[i].language for i in rows]), dtype=np.float32)
+        else:
+            vectors = np.zeros((0, self.dimension), np.float32)
+        self._offers, self._offer_vectors, self._offer_rows, self._offer_marker = offers, vectors, rows, marker

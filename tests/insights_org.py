@@ -1,0 +1,135 @@
+"""A small organisation with three kinds of demand, filed, answered and rated through the real services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from builders import put
+from sqlalchemy import update
+
+from matcher.app.wiring import Velho
+from matcher.insights.period import Period
+from matcher.matching.models import HelpRequest
+from matcher.matching.schemas import MatchCreate
+from profiles.actor import Actor
+
+ADMIN = Actor.admin()
+
+EXCEL = [
+    "tarvitsen apua Excelin pivot-taulukoiden kanssa",
+    "help with Excel macros in our budget sheet",
+    "miten teen Excelissä pivot-taulukon raportista",
+    "Excel-makro ei toimi, kuka osaa korjata",
+    "who can show me Excel pivot tables",
+    "Excelin kaavat ja makrot sekaisin taulukossa",
+    "Excel VLOOKUP and pivot table question",
+    "apua Excel-taulukon makroihin",
+    "Excel spreadsheet macros for reporting",
+]
+WOUNDS = [
+    "asiakkaalla on painehaava, miten hoidan sitä",
+    "help with wound care of a leg ulcer",
+    "haavan sidonta ja haavanhoito kotikäynnillä",
+    "pressure ulcer prevention for a bedridden client",
+    "kuka osaa hoitaa säärihaavaa",
+    "wound dressing advice for home care",
+    "haavasidosten vaihto ja haavan puhdistus",
+]
+INTERPRETING = [
+    "asiakas puhuu vain arabiaa, tarvitsen tulkin",
+    "need an Arabic interpreter for a client meeting",
+    "somalinkielinen tulkkaus asiakastapaamiseen",
+    "who can interpret Somali for a family",
+    "tulkki arabian kielelle kotikäynnille",
+    "Arabic interpretation at a doctor visit",
+]
+
+
+@dataclass
+class Org:
+    """The organisation and what happened in it; `now` bounds the current period."""
+
+    velho: Velho
+    now: datetime
+    requests: dict[str, list[str]] = field(default_factory=dict)
+    texts: list[str] = field(default_factory=list)
+
+
+def period(org: Org) -> Period:
+    """The current period: the last ten days (the previous one holds three Excel requests)."""
+    return Period.of(org.now - timedelta(days=10), org.now + timedelta(hours=1))
+
+
+def _file(velho: Velho, text: str, requester: str) -> str:
+    with velho.session() as s:
+        return velho.matching.match(s, MatchCreate(text=text, k=3, requester_id=requester)).request_id
+
+
+def _help(velho: Velho, request_id: str, provider: str, *, score: int | None, accept: bool = True) -> None:
+    with velho.session() as s:
+        e, _ = velho.engagements.propose(s, request_id=request_id, provider_id=provider, actor=ADMIN)
+        eid = e.id
+    with velho.session() as s:
+        if not accept:
+            velho.engagements.decline(s, engagement_id=eid, actor=ADMIN)
+            return
+        velho.engagements.accept(s, engagement_id=eid, actor=ADMIN)
+    if score is None:
+        return
+    with velho.session() as s:
+        velho.engagements.complete(s, engagement_id=eid, actor=ADMIN)
+    with velho.session() as s:
+        velho.engagements.rate(s, engagement_id=eid, score=score, actor=ADMIN)
+
+
+def _set(velho: Velho, ids: list[str], **values: object) -> None:
+    with velho.session() as s:
+        s.execute(update(HelpRequest).where(HelpRequest.id.in_(ids)).values(**values))
+
+
+@pytest.fixture(name="org")
+def org_fixture(velho: Velho) -> Org:
+    """Three topics of demand (Excel 6 now + 3 before, wounds 7, interpreting 6)."""
+    put(
+        velho,
+        "excel",
+        "Eero Excel",
+        ["Excelin pivot-taulukot ja makrot", "Excel pivot tables and macros"],
+        unit="Talous",
+    )
+    put(
+        velho, "nurse", "Hanna Haava", ["Haavanhoito ja painehaavojen ehkäisy", "Wound care and pressure ulcers"],
+        unit="Kotihoito", supervisor=True,
+    )  # fmt: skip
+    put(
+        velho,
+        "tulkki",
+        "Tuula Tulkki",
+        ["Tulkkaan arabiaa ja somalia", "Arabic and Somali interpreting"],
+        unit="Kotihoito",
+    )
+    put(velho, "secret", "Salla Salainen", ["Arabian ja somalin tulkkaus asiakkaille"], unit="Kotihoito")
+    put(velho, "garden", "Gunnar Garden", ["Puutarhanhoito ja kasvimaat"], unit="Talous")
+    put(velho, "asker", "Aino Asiakas", ["Kirjanpito ja laskutus"], unit="Talous")
+    o = Org(velho, datetime.now(UTC))
+    o.requests = {
+        name: [_file(velho, t, "asker") for t in texts]
+        for name, texts in (("excel", EXCEL), ("wounds", WOUNDS), ("interpreting", INTERPRETING))
+    }
+    o.texts = EXCEL + WOUNDS + INTERPRETING
+    # Three Excel requests were filed in the previous period: the topic doubled since.
+    _set(velho, o.requests["excel"][6:], created_at=o.now - timedelta(days=15))
+    # Strength bands are filled by the ranking work; here they are set as it would.
+    _set(velho, o.requests["wounds"], best_strength="weak")
+    _set(velho, o.requests["interpreting"], best_strength="strong")
+    for rid in o.requests["excel"][:5]:
+        _help(velho, rid, "excel", score=5)
+    _help(velho, o.requests["wounds"][0], "nurse", score=5)
+    _help(velho, o.requests["wounds"][1], "nurse", score=4)
+    _help(velho, o.requests["interpreting"][0], "tulkki", score=None)
+    _help(velho, o.requests["interpreting"][1], "secret", score=None, accept=False)
+    # Then the interpreter colleague hides their profile: they must vanish from every insight.
+    put(velho, "secret", "Salla Salainen", ["Arabian ja somalin tulkkaus asiakkaille"], unit="Kotihoito", visible=False)
+    return o
