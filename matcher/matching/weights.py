@@ -10,7 +10,15 @@ from pydantic import BaseModel, Field
 class RankingWeights(BaseModel):
     """Every constant of the ranking, tuned on the dev sets and the simulation (README lists them)."""
 
-    # Relevance: best statement, plus a bonus for further statements close to the best one.
+    # Relevance per person: "lse" = log-sum-exp over all of a person's statements at temperature
+    # T = min(lse_cap, lse_base + lse_slope · ln n), n = statements in the profile (MEASURED BELOW).
+    aggregation: Literal["lse", "best_bonus"] = "lse"
+    lse_base: float = Field(default=0.02, gt=0)
+    lse_slope: float = Field(default=0.02, ge=0)
+    lse_cap: float = Field(default=0.12, gt=0)
+    # "person": n is the person's own statement count; "organisation": the 90th percentile of the roster's.
+    lse_scope: Literal["person", "organisation"] = "person"
+    # "best_bonus" (before issue 10): best statement plus a bonus for further statements close to it.
     extra_statement_bonus: float = 0.05
     extra_statement_window: float = 0.05
     extra_statement_count: int = 2
@@ -37,3 +45,4 @@ class RankingWeights(BaseModel):
     # Candidate pool re-ranked per request, as a multiple of k (and at least `pool_min`).
     pool_factor: int = 3
     pool_min: int = 30
+    pool_by: Literal["best", "relevance"] = "best"
