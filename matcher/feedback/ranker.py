@@ -28,14 +28,13 @@ from matcher.feedback.effects import (
     responsiveness_score,
 )
 from matcher.feedback.repository import EngagementRepository, ProviderStats
-from matcher.feedback.schemas import as_utc
 from matcher.feedback.service import Clock
 from matcher.feedback.weights import FeedbackWeights
 from matcher.index.sync import IndexSnapshot, IndexSync
 from matcher.matching.query import Candidate
 from matcher.matching.ranking import relevance
 from matcher.matching.weights import RankingWeights
-from profiles.models import StatementKind, utcnow
+from profiles.models import StatementKind, as_utc, utcnow
 
 COMPONENTS = ("quality", "responsiveness", "evidence", "low_ratings", "load", "exploration")
 # Components this small are not worth a note in the explanation.
