@@ -2,7 +2,7 @@
 
     HF_HUB_OFFLINE=1 nice -n 10 .venv/bin/python benchmarks/ranking_sweep.py \\
         ../shared/data/esco_org_dev ../shared/data/se_quantum_dev tests/data/velho_fi_sv_en \\
-        [--model e5-unadapted] [--pools out.json]
+        [--grid main|fine|pool] [--only RULE ...] [--model e5-unadapted] [--pools out.json]
 
 Each set is loaded once into a fresh store exactly as `velho eval` does (`load_store`), every
 request is encoded once (`MatchService.prepare`), and then ranked through `MatchService.rank`
@@ -42,7 +42,10 @@ F64 = npt.NDArray[np.float64]
 
 
 def variants() -> dict[str, dict[str, Any]]:
-    """The rules compared: today's, constant temperatures, and count-dependent ones."""
+    """The rules compared: today's, constant temperatures, count-dependent ones (pool by best statement).
+
+    The "(org)" rules use one temperature for everyone, from the roster's 90th-percentile profile size.
+    """
     out: dict[str, dict[str, Any]] = {"best+bonus": {"aggregation": "best_bonus"}}
     for t in (0.03, 0.05, 0.07, 0.1):
         out[f"lse T={t}"] = {"lse_base": t, "lse_slope": 0.0}
@@ -53,7 +56,7 @@ def variants() -> dict[str, dict[str, Any]]:
         out[f"lse T=0.02+0.02·ln n cap {cap}"] = {"lse_base": 0.02, "lse_slope": 0.02, "lse_cap": cap}
     for base, slope in ((-0.054, 0.05), (-0.02, 0.04), (0.0, 0.03), (0.02, 0.02)):
         out[f"lse T={base}+{slope}·ln n90 (org)"] = {"lse_base": max(base, 1e-3), "lse_slope": slope,
-                                                     "lse_scope": "organisation", "_floor": 0.05}  # fmt: skip
+                                                     "_floor": 0.05}  # fmt: skip
     return out
 
 
@@ -97,9 +100,14 @@ def paired_ci(a: F64, b: F64, seed: int = 0) -> tuple[float, float, float]:
     return float(d.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
+# Every rule starts from the ranking before issue 10 (pool by best statement), whatever the defaults are now.
+BEFORE: dict[str, Any] = {"aggregation": "lse", "pool_by": "best", "lse_cap": 0.12}
+
+
 def weights_for(spec: dict[str, Any], base: RankingWeights) -> RankingWeights:
-    """A `RankingWeights` copy with the variant's fields."""
-    return base.model_copy(update={k: v for k, v in spec.items() if not k.startswith("_")})
+    """A `RankingWeights` copy with the variant's fields over `BEFORE`."""
+    update = BEFORE | {k: v for k, v in spec.items() if not k.startswith("_")}
+    return base.model_copy(update=update)
 
 
 def main() -> None:
@@ -111,7 +119,7 @@ def main() -> None:
     ap.add_argument("--grid", choices=["main", "fine", "pool"], default="main")
     ap.add_argument("--only", nargs="*", default=None, help="rule names to run (default: all)")
     ap.add_argument("--pools", type=Path, default=None, help="write pool relevances of --pool-rules here")
-    ap.add_argument("--pool-rules", nargs="*", default=["best+bonus", "lse T=0.02+0.02·ln n (person)"])
+    ap.add_argument("--pool-rules", nargs="*", default=["best+bonus", "lse T=0.015+0.02·ln n pool by relevance"])
     args = ap.parse_args()
     settings = Settings(data_dir=args.data_dir, model=args.model, _env_file=None)  # type: ignore[call-arg]
     rules = {"main": variants, "fine": fine_variants, "pool": pool_variants}[args.grid]()
@@ -130,8 +138,9 @@ def main() -> None:
             ]
             pairs = language_pairs(velho, data)
             counts = sorted(len(e.statement_ids) for e in snap.roster.employees.values())
-            print(f"\n{data.name} ({args.model}): {len(data.requests)} requests, {len(counts)} people, statements/person "
-                  f"median {counts[len(counts) // 2]} p90 {counts[int(0.9 * (len(counts) - 1))]} max {counts[-1]}; "
+            print(f"\n{data.name} ({args.model}): {len(data.requests)} requests, {len(counts)} people, "
+                  f"statements/person median {counts[len(counts) // 2]} p90 {counts[int(0.9 * (len(counts) - 1))]} "
+                  f"max {counts[-1]}; "
                   f"loaded and encoded in {time.perf_counter() - started:.0f} s")  # fmt: skip
             slices: dict[str, list[int]] = {}
             for i, req in enumerate(data.requests):
@@ -153,7 +162,7 @@ def main() -> None:
                     # Organisation scope with a floor: the formula's value at this roster's n90.
                     n90 = counts[int(0.9 * (len(counts) - 1))]
                     t = max(spec["_floor"], spec["lse_base"] + spec["lse_slope"] * float(np.log(n90)))
-                    w = w.model_copy(update={"lse_base": t, "lse_slope": 0.0, "lse_scope": "person"})
+                    w = w.model_copy(update={"lse_base": t, "lse_slope": 0.0})
                 matching.weights = w
                 t0 = time.perf_counter()
                 vals = np.zeros(len(data.requests))

@@ -55,18 +55,6 @@ class DenseRanker:
 
     def __init__(self, weights: RankingWeights) -> None:
         self.weights = weights
-        self._sizes: tuple[object, int | None] = (None, None)
-
-    def profile_size(self, snap: IndexSnapshot) -> int | None:
-        """The statement count the temperature uses for everyone (organisation scope), else None."""
-        if self.weights.lse_scope == "person":
-            return None
-        roster, size = self._sizes
-        if roster is not snap.roster:
-            counts = sorted(len(e.statement_ids) for e in snap.roster.employees.values())
-            size = counts[int(0.9 * (len(counts) - 1))] if counts else 1
-            self._sizes = (snap.roster, size)
-        return size
 
     def rank(
         self, snap: IndexSnapshot, query: RankQuery, elig: Eligibility, feedback: FeedbackPass | None
@@ -76,12 +64,11 @@ class DenseRanker:
         if query.vector is None:
             raise ValueError("the dense ranker needs the request vector")
         pool = max(query.k * w.pool_factor, w.pool_min)
-        size = self.profile_size(snap)
-        pool_score = (lambda hits: relevance(hits, w, size)[0]) if w.pool_by == "relevance" else None
+        pool_score = (lambda hits: relevance(hits, w)[0]) if w.pool_by == "relevance" else None
         grouped = retrieve(snap, query.vector, people=pool, elig=elig, pool_score=pool_score)
         candidates = []
         for eid, hits in grouped.items():
-            rel, _ = relevance(hits, w, size)
+            rel, _ = relevance(hits, w)
             candidates.append(Candidate(eid, hits, components={"relevance": round(rel, 6)}))
         if w.lexical_weight > 0 and candidates:
             sids = [h.statement_id for c in candidates for h in c.hits]

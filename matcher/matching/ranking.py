@@ -53,15 +53,13 @@ def log_sum_exp(values: Sequence[float], t: float) -> float:
     return top + t * math.log(sum(math.exp((v - top) / t) for v in values))
 
 
-def breadth_relevance(scored: Scored, w: RankingWeights, profile_size: int | None = None) -> float:
+def breadth_relevance(scored: Scored, w: RankingWeights) -> float:
     """Log-sum-exp over every statement (declared and evidence) at the profile's temperature.
 
     Never below the best statement, and at most T · ln n above it: one excellent statement still
-    carries a person, but many related ones add up. `profile_size` overrides the person's own
-    statement count in the temperature (an organisation-wide size).
+    carries a person, but many related ones add up.
     """
-    size = len(scored) if profile_size is None else profile_size
-    return log_sum_exp([s for _, s in scored], temperature(size, w))
+    return log_sum_exp([s for _, s in scored], temperature(len(scored), w))
 
 
 def best_plus_bonus(scored: Scored, w: RankingWeights) -> float:
@@ -76,9 +74,7 @@ def best_plus_bonus(scored: Scored, w: RankingWeights) -> float:
     return best + bonus
 
 
-def relevance(
-    hits: Sequence[StatementHit], w: RankingWeights, profile_size: int | None = None
-) -> tuple[float, Scored]:
+def relevance(hits: Sequence[StatementHit], w: RankingWeights) -> tuple[float, Scored]:
     """A person's relevance to the request from all their statements, by `w.aggregation`.
 
     Returns the relevance and the hits with their adjusted similarity, best first (the
@@ -89,4 +85,4 @@ def relevance(
     scored = scored_hits(hits, w)
     if w.aggregation == "best_bonus":
         return best_plus_bonus(scored, w), scored
-    return breadth_relevance(scored, w, profile_size), scored
+    return breadth_relevance(scored, w), scored
