@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -10,6 +10,7 @@ from profiles.fields import NON_BLANK, STORABLE, OptionalText, RequiredText, Who
 from profiles.schemas import ExternalId, LanguageCode
 
 MAX_REQUEST_CHARS = 2000
+StrengthBand = Literal["strong", "fair", "weak"]
 UnitName = Annotated[str, Field(max_length=200, json_schema_extra=STORABLE), OptionalText]
 
 
@@ -57,6 +58,10 @@ class MatchItem(BaseModel):
     components: dict[str, float]
     matched_strengths: list[MatchedStrength]
     explanation: str
+    strength: StrengthBand | None = Field(
+        description="how well this person's profile matches the request, from its relevance: strong / fair / "
+        "weak (thresholds in the README); null when the ranker has no calibrated relevance (BM25 mode)"
+    )
 
 
 class MatchRead(BaseModel):
@@ -65,3 +70,10 @@ class MatchRead(BaseModel):
     request_id: str
     language: str
     results: list[MatchItem]
+    best_strength: StrengthBand | None = Field(
+        description="the strongest band among the results; null when there are none (or none has a band)"
+    )
+    no_strong_match: bool = Field(
+        description="true when no result is strong: best_strength is fair, weak or null. "
+        'best_strength "weak" means even the best match is weak: nobody here really knows this'
+    )
