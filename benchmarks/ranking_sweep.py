@@ -2,7 +2,7 @@
 
     HF_HUB_OFFLINE=1 nice -n 10 .venv/bin/python benchmarks/ranking_sweep.py \\
         ../shared/data/esco_org_dev ../shared/data/se_quantum_dev tests/data/velho_fi_sv_en \\
-        [--grid main|fine|pool] [--only RULE ...] [--model e5-unadapted] [--pools out.json]
+        [--grid main|fine|pool] [--only RULE ...] [--model e5-unadapted] [--pools out.json] [--timing 5]
 
 Each set is loaded once into a fresh store exactly as `velho eval` does (`load_store`), every
 request is encoded once (`MatchService.prepare`), and then ranked through `MatchService.rank`
@@ -110,6 +110,30 @@ def weights_for(spec: dict[str, Any], base: RankingWeights) -> RankingWeights:
     return base.model_copy(update=update)
 
 
+def print_timing(
+    matching: Any,
+    snap: Any,
+    queries: list[RankQuery],
+    rules: dict[str, dict[str, Any]],
+    base: RankingWeights,
+    rounds: int,
+) -> None:
+    """Rank time per request for each rule (the search, pooling and aggregation; no encoding), the
+    rules interleaved round by round so they share whatever else loads the cores; median of rounds."""
+    times: dict[str, list[float]] = {name: [] for name in rules}
+    for _ in range(rounds):
+        for name, spec in rules.items():
+            matching.weights = weights_for(spec, base)
+            t0 = time.perf_counter()
+            for q in queries:
+                matching.rank(q, snap=snap)
+            times[name].append((time.perf_counter() - t0) / len(queries))
+    first = float(np.median(times[next(iter(rules))]))
+    for name, ts in times.items():
+        med = float(np.median(ts))
+        print(f"  timing {name:<40} {1000 * med:6.2f} ms/request  ×{med / first:.2f} of the first rule")
+
+
 def main() -> None:
     """Load every set once, rank under every rule, print the table."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -118,6 +142,7 @@ def main() -> None:
     ap.add_argument("--data-dir", type=Path, default=Path(".velho"))
     ap.add_argument("--grid", choices=["main", "fine", "pool"], default="main")
     ap.add_argument("--only", nargs="*", default=None, help="rule names to run (default: all)")
+    ap.add_argument("--timing", type=int, default=0, help="also time ranking, this many interleaved rounds")
     ap.add_argument("--pools", type=Path, default=None, help="write pool relevances of --pool-rules here")
     ap.add_argument("--pool-rules", nargs="*", default=["best+bonus", "lse T=0.015+0.02·ln n pool by relevance"])
     args = ap.parse_args()
@@ -192,6 +217,8 @@ def main() -> None:
                 print(f"  {name:<40} {vals.mean():7.3f}  {d:+.3f} [{lo:+.3f}, {hi:+.3f}]  {cells}"
                       f"   ({time.perf_counter() - t0:.0f} s)", flush=True)  # fmt: skip
             pools["sets"][data.name] = set_pools
+            if args.timing:
+                print_timing(matching, snap, queries, rules, settings.ranking, args.timing)
         finally:
             velho.close(save=False)
     if args.pools is not None:

@@ -62,6 +62,8 @@ def retrieve(
     The filter runs inside the index search and the statement budget widens until enough
     distinct people are found (or none are left), so filters never shorten the list. Hits the
     snapshot's roster does not know (a change applied after it was taken) are skipped.
+    People enter by their best statement, or by `pool_score` over the statements the search
+    found for them (the ranking's own rule, so a broad profile with many close statements gets in).
     """
     roster = snap.roster
     index = snap.vectors
