@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from matcher.matching.strength import Strength
 from profiles.fields import NON_BLANK, STORABLE, OptionalText, RequiredText, Whole
 from profiles.schemas import ExternalId, LanguageCode
 
 MAX_REQUEST_CHARS = 2000
-StrengthBand = Literal["strong", "fair", "weak"]
 UnitName = Annotated[str, Field(max_length=200, json_schema_extra=STORABLE), OptionalText]
 
 
@@ -58,7 +58,7 @@ class MatchItem(BaseModel):
     components: dict[str, float]
     matched_strengths: list[MatchedStrength]
     explanation: str
-    strength: StrengthBand | None = Field(
+    strength: Strength | None = Field(
         description="how well this person's profile matches the request, from its relevance: strong / fair / "
         "weak (thresholds in the README); null when the ranker has no calibrated relevance (BM25 mode)"
     )
@@ -70,7 +70,7 @@ class MatchRead(BaseModel):
     request_id: str
     language: str
     results: list[MatchItem]
-    best_strength: StrengthBand | None = Field(
+    best_strength: Strength | None = Field(
         description="the strongest band among the results; null when there are none (or none has a band)"
     )
     no_strong_match: bool = Field(
