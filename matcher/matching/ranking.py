@@ -62,6 +62,16 @@ def breadth_relevance(scored: Scored, w: RankingWeights) -> float:
     return log_sum_exp([s for _, s in scored], temperature(len(scored), w))
 
 
+def relevance_value(hits: Sequence[StatementHit], w: RankingWeights) -> float:
+    """The relevance alone, without sorting the hits: what choosing the candidate pool needs."""
+    if not hits:
+        return 0.0
+    if w.aggregation == "best_bonus":
+        return relevance(hits, w)[0]
+    sims = [adjusted_similarity(h, w) for h in hits]
+    return log_sum_exp(sims, temperature(len(sims), w))
+
+
 def best_plus_bonus(scored: Scored, w: RankingWeights) -> float:
     """The rule before issue 10: best statement plus a bounded bonus for up to
     `extra_statement_count` further statements within `extra_statement_window` of it."""

@@ -97,3 +97,12 @@ class TestBands:
         assert best_of(["weak", "fair", "weak"]) == "fair"
         assert best_of(["weak", None]) == "weak"
         assert best_of([]) is None
+
+
+def test_pool_value_equals_the_ranked_relevance() -> None:
+    from matcher.matching.ranking import relevance_value
+
+    for w in (RankingWeights(), RankingWeights(aggregation="best_bonus")):
+        some = [StatementHit(1, 0.61), StatementHit(2, 0.74, kind="evidence", level=5), StatementHit(3, 0.70)]
+        assert relevance_value(some, w) == pytest.approx(relevance(some, w)[0])
+    assert relevance_value([], RankingWeights()) == 0.0
