@@ -121,7 +121,7 @@ class ApiProcess:
         )
         return self
 
-    def wait_ready(self, timeout: float = 120.0) -> float:
+    def wait_ready(self, timeout: float = 300.0) -> float:
         """Seconds until /readyz answered 200; raises with the log's tail after `timeout`."""
         started = time.monotonic()
         while time.monotonic() - started < timeout:

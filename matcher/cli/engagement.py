@@ -21,8 +21,7 @@ def _engagement_call(action: str, **kwargs) -> None:  # type: ignore[no-untyped-
     velho = started(progress=False)
     try:
         with velho.session() as session:
-            if action != "get":
-                kwargs["actor"] = Actor.admin()
+            kwargs["actor"] = Actor.admin()  # the command line is the operator's
             result = getattr(velho.engagements, action)(session, **kwargs)
             read = result if action == "get" else to_read(result[0])
             text = read.model_dump_json(indent=2)

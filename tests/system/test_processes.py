@@ -1,5 +1,5 @@
 """Several real API processes on one real PostgreSQL (a private cluster on loopback): they converge
-on start, see each other's writes within two seconds, survive kill -9 mid-import, and answer 503
+on start, see each other's writes within a bounded lag, survive kill -9 mid-import, and answer 503
 (then recover by themselves) when the database goes away. Bounded: each test stops by itself."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -62,6 +63,11 @@ def processes(pg: PrivatePostgres, tmp_path: Path, shared_cache: Path) -> Iterat
         proc.kill()
 
 
+# A correctness bound, loose enough for a loaded CI machine (not a speed check: the measured lag,
+# p50 about 0.6 s, comes from benchmarks/load_mixed.py).
+LAG_BOUND = 10.0
+
+
 def profile(i: int) -> dict[str, object]:
     return {"name": f"Person {i}", "unit": f"Yksikkö {i % 7}", "strengths": [{"text": PHRASES[i % len(PHRASES)]}]}
 
@@ -83,7 +89,7 @@ def test_three_processes_started_together_on_an_empty_database_converge(processe
         assert in_step(proc)["in_step"] is True
 
 
-def test_a_write_through_one_process_shows_in_another_within_two_seconds(processes) -> None:  # type: ignore[no-untyped-def]
+def test_a_write_through_one_process_shows_in_another_within_the_lag_bound(processes) -> None:  # type: ignore[no-untyped-def]
     a, b = processes("a"), processes("b")
     a.wait_ready()
     b.wait_ready()
@@ -99,19 +105,19 @@ def test_a_write_through_one_process_shows_in_another_within_two_seconds(process
                 top = cb.post("/v1/match", json={"text": text, "k": 1}).json()["results"]
                 if top and top[0]["external_id"] == f"w{i}":
                     break
-                assert time.monotonic() - started < 2.0, "not seen by the other process within 2 s"
+                assert time.monotonic() - started < LAG_BOUND, "not seen by the other process in time"
                 time.sleep(0.02)
             lags.append(time.monotonic() - started)
         assert ca.delete("/v1/employees/w0").status_code == 204
         # Results never hold an erased person, even from a process whose index has not caught up yet ...
         top = cb.post("/v1/match", json={"text": PHRASES[0], "k": 10}).json()["results"]
         assert "w0" not in {r["external_id"] for r in top}
-    # ... and that index drops the vectors within two seconds too.
+    # ... and that index drops the vectors within the bound too.
     started = time.monotonic()
     while not in_step(b)["in_step"]:
-        assert time.monotonic() - started < 2.0, "erase not applied by the other process within 2 s"
+        assert time.monotonic() - started < LAG_BOUND, "erase not applied by the other process in time"
         time.sleep(0.05)
-    assert max(lags) < 2.0
+    assert max(lags) < LAG_BOUND
     assert in_step(a)["in_step"] is True
 
 
@@ -233,10 +239,8 @@ def test_the_database_going_away_gives_503_and_the_process_recovers_by_itself(
         own.close()
 
 
-def test_two_processes_deliver_each_webhook_event_once(processes) -> None:  # type: ignore[no-untyped-def]
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    got: list[str] = []
+def webhook_receiver(got: list[str]) -> ThreadingHTTPServer:
+    """A real HTTP receiver on loopback that records each delivery's `webhook-id`."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 - the http.server API
@@ -250,6 +254,36 @@ def test_two_processes_deliver_each_webhook_event_once(processes) -> None:  # ty
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_an_event_committed_before_a_kill_9_is_delivered_after_restart(processes) -> None:  # type: ignore[no-untyped-def]
+    got: list[str] = []
+    server = webhook_receiver(got)
+    try:
+        # The first process has no delivery worker, so its events can only still be in the outbox.
+        a = processes("a", VELHO_WEBHOOK_POLL_SECONDS="0")
+        a.wait_ready()
+        with a.client() as ca:
+            url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
+            assert ca.post("/v1/webhooks", json={"url": url, "events": ["profile.updated"]}).status_code == 201
+            for i in range(5):
+                assert ca.put(f"/v1/employees/k{i}", json=profile(i)).status_code == 201
+        a.kill()
+        assert got == []
+        b = processes("b", VELHO_WEBHOOK_POLL_SECONDS="0.1")
+        b.wait_ready()
+        started = time.monotonic()
+        while len(got) < 5 and time.monotonic() - started < 30:
+            time.sleep(0.1)
+        assert len(got) == 5 and len(set(got)) == 5, got
+    finally:
+        server.shutdown()
+
+
+def test_two_processes_deliver_each_webhook_event_once(processes) -> None:  # type: ignore[no-untyped-def]
+    got: list[str] = []
+    server = webhook_receiver(got)
     try:
         fast = {"VELHO_WEBHOOK_POLL_SECONDS": "0.1"}
         a, b = processes("a", **fast), processes("b", **fast)
