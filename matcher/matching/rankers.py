@@ -12,7 +12,7 @@ from typing import Protocol
 from embeddings.encoder import Vectors
 from matcher.index.sync import IndexSnapshot
 from matcher.matching.query import Candidate, RankQuery
-from matcher.matching.ranking import StatementHit, relevance
+from matcher.matching.ranking import StatementHit, relevance, relevance_value
 from matcher.matching.retrieval import Eligibility, lexical_scores, retrieve, retrieve_lexical
 from matcher.matching.weights import RankingWeights
 
@@ -64,7 +64,8 @@ class DenseRanker:
         if query.vector is None:
             raise ValueError("the dense ranker needs the request vector")
         pool = max(query.k * w.pool_factor, w.pool_min)
-        grouped = retrieve(snap, query.vector, people=pool, elig=elig)
+        pool_score = (lambda hits: relevance_value(hits, w)) if w.pool_by == "relevance" else None
+        grouped = retrieve(snap, query.vector, people=pool, elig=elig, pool_score=pool_score)
         candidates = []
         for eid, hits in grouped.items():
             rel, _ = relevance(hits, w)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matcher.matching.weights import RankingWeights
+
+Scored = list[tuple["StatementHit", float]]
 
 
 @dataclass(frozen=True)
@@ -29,20 +32,67 @@ def adjusted_similarity(hit: StatementHit, w: RankingWeights) -> float:
     return sim
 
 
-def relevance(hits: Sequence[StatementHit], w: RankingWeights) -> tuple[float, list[tuple[StatementHit, float]]]:
-    """Best statement plus a bounded bonus for further statements close to it.
+def scored_hits(hits: Sequence[StatementHit], w: RankingWeights) -> Scored:
+    """The hits with their adjusted similarity, best first (ties by statement id, for stable output)."""
+    return sorted(((h, adjusted_similarity(h, w)) for h in hits), key=lambda p: (-p[1], p[0].statement_id))
 
-    Returns the relevance and the hits with their adjusted similarity, best first. The bonus
-    rewards a second and third statement within `extra_statement_window` of the best one, so
-    breadth on the topic helps but never outweighs one much better statement.
+
+def temperature(statements: int, w: RankingWeights) -> float:
+    """Log-sum-exp temperature for a profile of `statements` statements: base + slope · ln n, capped.
+
+    A one-statement profile gets `lse_base` (its relevance is then exactly that statement's);
+    a broad profile pools more of its statements, which is what broad profiles need.
     """
+    t = w.lse_base + w.lse_slope * math.log(max(statements, 1))
+    return min(t, w.lse_cap)
+
+
+def log_sum_exp(values: Sequence[float], t: float) -> float:
+    """T · ln Σ exp(v / T), computed around the maximum so it never overflows."""
+    top = max(values)
+    return top + t * math.log(sum(math.exp((v - top) / t) for v in values))
+
+
+def breadth_relevance(scored: Scored, w: RankingWeights) -> float:
+    """Log-sum-exp over every statement (declared and evidence) at the profile's temperature.
+
+    Never below the best statement, and at most T · ln n above it: one excellent statement still
+    carries a person, but many related ones add up.
+    """
+    return log_sum_exp([s for _, s in scored], temperature(len(scored), w))
+
+
+def relevance_value(hits: Sequence[StatementHit], w: RankingWeights) -> float:
+    """The relevance alone, without sorting the hits: what choosing the candidate pool needs."""
     if not hits:
-        return 0.0, []
-    scored = sorted(((h, adjusted_similarity(h, w)) for h in hits), key=lambda p: -p[1])
+        return 0.0
+    if w.aggregation == "best_bonus":
+        return relevance(hits, w)[0]
+    sims = [adjusted_similarity(h, w) for h in hits]
+    return log_sum_exp(sims, temperature(len(sims), w))
+
+
+def best_plus_bonus(scored: Scored, w: RankingWeights) -> float:
+    """The rule before issue 10: best statement plus a bounded bonus for up to
+    `extra_statement_count` further statements within `extra_statement_window` of it."""
     best = scored[0][1]
     bonus = 0.0
     if w.extra_statement_window > 0:
         for _, sim in scored[1 : 1 + w.extra_statement_count]:
             closeness = 1.0 - (best - sim) / w.extra_statement_window
             bonus += w.extra_statement_bonus * max(0.0, closeness)
-    return best + bonus, scored
+    return best + bonus
+
+
+def relevance(hits: Sequence[StatementHit], w: RankingWeights) -> tuple[float, Scored]:
+    """A person's relevance to the request from all their statements, by `w.aggregation`.
+
+    Returns the relevance and the hits with their adjusted similarity, best first (the
+    explanation names the first of them: the statements that carried the score).
+    """
+    if not hits:
+        return 0.0, []
+    scored = scored_hits(hits, w)
+    if w.aggregation == "best_bonus":
+        return best_plus_bonus(scored, w), scored
+    return breadth_relevance(scored, w), scored

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,12 +50,21 @@ def eligibility(
     return Eligibility(frozenset(allow) if allow is not None else None, frozenset(deny))
 
 
-def retrieve(snap: IndexSnapshot, query: Vectors, *, people: int, elig: Eligibility) -> dict[int, list[StatementHit]]:
+def retrieve(
+    snap: IndexSnapshot,
+    query: Vectors,
+    *,
+    people: int,
+    elig: Eligibility,
+    pool_score: Callable[[Sequence[StatementHit]], float] | None = None,
+) -> dict[int, list[StatementHit]]:
     """The best `people` eligible employees with every one of their statements scored.
 
     The filter runs inside the index search and the statement budget widens until enough
     distinct people are found (or none are left), so filters never shorten the list. Hits the
     snapshot's roster does not know (a change applied after it was taken) are skipped.
+    People enter by their best statement, or by `pool_score` over the statements the search
+    found for them (the ranking's own rule, so a broad profile with many close statements gets in).
     """
     roster = snap.roster
     index = snap.vectors
@@ -70,19 +79,24 @@ def retrieve(snap: IndexSnapshot, query: Vectors, *, people: int, elig: Eligibil
     id_filter = IdFilter(allow=frozenset(allow_stmts) if allow_stmts is not None else None, deny=frozenset(deny_stmts))
     budget = max(people * STATEMENTS_PER_PERSON, 50)
     chosen: list[int] = []
+    found: dict[int, list[StatementHit]] = {}
     while True:
         with span("search"):
             hits = index.search(query, min(budget, max(admitted, 0)), id_filter)
-        chosen = []
-        seen: set[int] = set()
-        for sid in hits.ids.tolist():
+        found = {}
+        for sid, sim in zip(hits.ids.tolist(), hits.scores.tolist(), strict=True):
             stmt = roster.statements.get(sid)
-            if stmt is not None and stmt.employee_id not in seen:
-                seen.add(stmt.employee_id)
-                chosen.append(stmt.employee_id)
-        if len(chosen) >= people or budget >= admitted:
+            if stmt is not None:
+                found.setdefault(stmt.employee_id, []).append(
+                    StatementHit(sid, float(sim), kind=stmt.kind, level=stmt.level, rating=stmt.rating)
+                )
+        if len(found) >= people or budget >= admitted:
             break
         budget *= 4
+    # By best statement (first appearance), or by the ranking's own rule over the statements found.
+    chosen = list(found)
+    if pool_score is not None:
+        chosen.sort(key=lambda eid: -pool_score(found[eid]))
     chosen = chosen[:people]
     # Second pass: score every statement of the chosen people, not only those in the top hits.
     their = roster.statement_ids_of(chosen)

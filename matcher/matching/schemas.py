@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from matcher.matching.strength import Strength
 from profiles.fields import NON_BLANK, STORABLE, OptionalText, RequiredText, Whole
 from profiles.schemas import ExternalId, LanguageCode
 
@@ -57,6 +58,10 @@ class MatchItem(BaseModel):
     components: dict[str, float]
     matched_strengths: list[MatchedStrength]
     explanation: str
+    strength: Strength | None = Field(
+        description="how well this person's profile matches the request, from its relevance: strong / fair / "
+        "weak (thresholds in the README); null when the ranker has no calibrated relevance (BM25 mode)"
+    )
 
 
 class MatchRead(BaseModel):
@@ -65,3 +70,10 @@ class MatchRead(BaseModel):
     request_id: str
     language: str
     results: list[MatchItem]
+    best_strength: Strength | None = Field(
+        description="the strongest band among the results; null when there are none (or none has a band)"
+    )
+    no_strong_match: bool = Field(
+        description="true when no result is strong: best_strength is fair, weak or null. "
+        'best_strength "weak" means even the best match is weak: nobody here really knows this'
+    )

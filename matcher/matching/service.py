@@ -24,6 +24,7 @@ from matcher.matching.rankers import FeedbackPass, Ranker, make_ranker
 from matcher.matching.repository import RequestRepository
 from matcher.matching.retrieval import as_query, eligibility
 from matcher.matching.schemas import MatchCreate, MatchItem, MatchRead
+from matcher.matching.strength import Strength, band_of, best_of
 from matcher.matching.weights import RankingWeights
 from matcher.timing import span
 from profiles.actor import Actor
@@ -171,18 +172,31 @@ class MatchService:
                 model_id=self.encoder.info.model_id if query.vector is not None else None,
                 embedding=np.asarray(query.vector, dtype=np.float32).tobytes() if query.vector is not None else None,
             )
+            bands = [band_of(c.components, self._weights) for c in ranked]
+            best = best_of(bands)
+            request.best_strength = best
             request.results = [
-                MatchResult(employee_id=c.employee_id, rank=i + 1, score=c.score, components=c.components)
-                for i, c in enumerate(ranked)
+                MatchResult(employee_id=c.employee_id, rank=i + 1, score=c.score, components=c.components, strength=b)
+                for i, (c, b) in enumerate(zip(ranked, bands, strict=True))
             ]
             self.repo.add(session, request=request)
-            items = [self.to_item(c, snap) for c in ranked]
+            items = [self.to_item(c, snap, b) for c, b in zip(ranked, bands, strict=True)]
         logger.info(
-            "match_ranked request=%s results=%d seconds=%.3f", request.id, len(items), time.perf_counter() - started
+            "match_ranked request=%s results=%d best_strength=%s seconds=%.3f",
+            request.id,
+            len(items),
+            best,
+            time.perf_counter() - started,
         )
-        return MatchRead(request_id=request.id, language=query.language, results=items)
+        return MatchRead(
+            request_id=request.id,
+            language=query.language,
+            results=items,
+            best_strength=best,
+            no_strong_match=best != "strong",
+        )
 
-    def to_item(self, c: Candidate, snap: IndexSnapshot) -> MatchItem:
+    def to_item(self, c: Candidate, snap: IndexSnapshot, strength: Strength | None = None) -> MatchItem:
         """The public result for one candidate, from the snapshot it was ranked on."""
         emp = snap.roster.employees[c.employee_id]
         strengths = matched_strengths(self.ranker.scored_hits(c), snap.roster.statements)
@@ -195,4 +209,5 @@ class MatchService:
             components=c.components,
             matched_strengths=strengths,
             explanation=explanation(strengths, c.notes),
+            strength=strength,
         )

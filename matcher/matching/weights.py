@@ -10,7 +10,17 @@ from pydantic import BaseModel, Field
 class RankingWeights(BaseModel):
     """Every constant of the ranking, tuned on the dev sets and the simulation (README lists them)."""
 
-    # Relevance: best statement, plus a bonus for further statements close to the best one.
+    # Relevance per person (issue 10): "lse" = log-sum-exp over all of a person's statements (evidence
+    # included) at temperature T = min(lse_cap, lse_base + lse_slope · ln n), n = the person's statements.
+    # One statement: T = lse_base and relevance = that statement; 32 statements: T = 0.084, so breadth adds
+    # up. Chosen on the dev sets (README, `benchmarks/ranking_sweep.py --grid pool`): nDCG@10 ESCO 0.448 →
+    # 0.454, Stack Exchange 0.371 → 0.462, own fi/sv/en set 0.876 → 0.880 (with pool_by "relevance").
+    aggregation: Literal["lse", "best_bonus"] = "lse"
+    lse_base: float = Field(default=0.015, gt=0)
+    lse_slope: float = Field(default=0.02, ge=0)
+    # A guard for very large profiles (T reaches 0.12 at n ≈ 260); binds on no dev set (max n 32).
+    lse_cap: float = Field(default=0.12, gt=0)
+    # "best_bonus" (before issue 10): best statement plus a bonus for further statements close to it.
     extra_statement_bonus: float = 0.05
     extra_statement_window: float = 0.05
     extra_statement_count: int = 2
@@ -37,3 +47,13 @@ class RankingWeights(BaseModel):
     # Candidate pool re-ranked per request, as a multiple of k (and at least `pool_min`).
     pool_factor: int = 3
     pool_min: int = 30
+    # Who enters the pool: "relevance" = by the aggregation over the statements the first search found
+    # (broad profiles get in; Stack Exchange dev 0.444 → 0.462, ESCO 0.456 → 0.454), "best" = best statement.
+    pool_by: Literal["best", "relevance"] = "relevance"
+    # Match strength (issue 10) from a result's relevance component: "strong" ≥ strength_strong,
+    # "weak" < strength_weak, else "fair". Chosen on the dev sets' top-10 results with the default model
+    # (`benchmarks/strength_bands.py`): strong = the lowest value where ≥ 50 % of results are at least
+    # related on every set (ESCO binds: 0.529), weak = the highest where ≤ 10 % are (ESCO binds: 0.396).
+    # The unadapted model scores on another scale: re-measure before using these with it.
+    strength_strong: float = 0.53
+    strength_weak: float = 0.39

@@ -90,3 +90,26 @@ def test_invalid_utf8_in_a_profile_changes_nothing(staffed: TestClient) -> None:
     r = staffed.put("/v1/employees/nurse", content=b'{"name": "Aino \xc3\x28"}', headers=headers)
     assert 400 <= r.status_code < 500 and r.headers["content-type"].startswith("application/problem+json")
     assert staffed.get("/v1/employees/nurse", headers=AUTH).json() == before
+
+
+def test_match_response_carries_strength_bands_declared_in_openapi(staffed: TestClient, velho: Velho) -> None:
+    r = staffed.post("/v1/match", json={"text": "help with Excel macros", "k": 3}, headers=AUTH)
+    assert r.status_code == 200, r.text
+    data = r.json()
+    bands = [x["strength"] for x in data["results"]]
+    assert len(bands) == 3 and set(bands) <= {"strong", "fair", "weak"}
+    order = {"weak": 0, "fair": 1, "strong": 2}
+    assert data["best_strength"] == max(bands, key=order.__getitem__)
+    assert data["no_strong_match"] is (data["best_strength"] != "strong")
+    # Each band follows the documented thresholds on the result's relevance component.
+    w = velho.matching.weights
+    for x in data["results"]:
+        rel = x["components"]["relevance"]
+        expected = "strong" if rel >= w.strength_strong else "weak" if rel < w.strength_weak else "fair"
+        assert x["strength"] == expected
+    with velho.session() as s:
+        assert s.get(HelpRequest, data["request_id"]).best_strength == data["best_strength"]  # type: ignore[union-attr]
+    spec = staffed.get("/openapi.json").json()["components"]["schemas"]
+    assert {"best_strength", "no_strong_match"} <= set(spec["MatchRead"]["properties"])
+    assert {"best_strength", "no_strong_match"} <= set(spec["MatchRead"]["required"])
+    assert "strength" in spec["MatchItem"]["properties"]

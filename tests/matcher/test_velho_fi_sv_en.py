@@ -46,3 +46,16 @@ def test_de_escalation_written_in_english_ranks_first_for_finnish_and_swedish(re
     # R01 is Finnish and shares "asiakas" with six Finnish statements that are not about it.
     assert report.per_request["R01"]["ranked"][0] == "V03"
     assert report.per_request["R35"]["ranked"][0] == "V03"  # the same need, asked in Swedish
+
+
+def test_breadth_aware_ranking_loses_no_language_pair(report: EvalReport, adapted_e5: Encoder, tmp_path: Path) -> None:
+    """The same set under the rule before issue 10 (best statement + bonus, pool by best statement)."""
+    from matcher.matching.weights import RankingWeights
+
+    before_rule = RankingWeights(aggregation="best_bonus", pool_by="best")
+    settings = Settings(data_dir=tmp_path, ranking=before_rule, _env_file=None)  # type: ignore[call-arg]
+    encoder = CachedEncoder(adapted_e5, EmbeddingCache(tmp_path / "embeddings.sqlite"))
+    before = evaluate(SET, settings, encoder=encoder)
+    assert before.overall["ndcg@10"] <= report.overall["ndcg@10"]
+    for pair in PAIRS:
+        assert report.by_language_pair[pair]["ndcg@10"] >= before.by_language_pair[pair]["ndcg@10"] - 1e-9, pair
