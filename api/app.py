@@ -8,12 +8,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from api.body_limit import BodyLimit
 from api.errors import install_error_handlers, problem_responses
-from api.routes import employees, engagements, health, index, matching
+from api.request_id import RequestId
+from api.routes import audit, employees, engagements, health, index, matching, me, webhooks
+from matcher.access.authenticator import ACTING_HEADER
 from matcher.app.settings import Settings, get_settings
 from matcher.app.wiring import Velho, build
 
@@ -39,6 +42,9 @@ def create_app(settings: Settings | None = None, *, velho: Velho | None = None) 
     """Build the app. Tests pass their own settings (and may pass a ready `Velho`)."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    if velho is None and not settings.admin_token:
+        # No token configured: make one per process so the API is never open by accident.
+        settings = settings.model_copy(update={"admin_token": _generated_token()})
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -60,14 +66,21 @@ def create_app(settings: Settings | None = None, *, velho: Velho | None = None) 
         summary="Finds the colleagues best able to help with a request, with reasons.",
         lifespan=lifespan,
     )
-    app.state.admin_token = settings.admin_token or _generated_token()
     install_error_handlers(app)
+    # Outermost first out: the request id is known to every inner layer, the body limit runs early.
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    app.include_router(health.router)
-    app.include_router(employees.router)
-    app.include_router(matching.router)
-    app.include_router(engagements.router)
-    app.include_router(index.router)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID", ACTING_HEADER],
+            expose_headers=["ETag", "X-Request-ID", "Retry-After"],
+            max_age=600,
+        )
+    app.add_middleware(RequestId)
+    for module in (health, employees, me, matching, engagements, webhooks, audit, index):
+        app.include_router(module.router)
     _add_problem_schema(app)
     return app
 
@@ -96,14 +109,17 @@ def _add_problem_schema(app: FastAPI) -> None:
 
 
 def _declare_common_errors(schema: dict[str, object]) -> None:
-    """Errors any operation can answer, declared once: an unreachable database or loading index (503)
-    on every `/v1` operation, a missing or wrong credential (401) there too, and an unreadable (400)
-    or oversized (413) body wherever a body is taken."""
-    common = problem_responses(401, 503)
+    """Errors any operation can answer, declared once: on every `/v1` operation a missing or wrong
+    credential (401), one of a kind the route is not for (403), and an unreachable database or a
+    loading index (503); wherever a body is taken, an unreadable (400) or oversized (413) one."""
+    common = problem_responses(401, 403, 503)
     paths = schema.get("paths", {})
     assert isinstance(paths, dict)
     for path, operations in paths.items():
         for operation in operations.values():
+            if operation.get("security"):
+                # FastAPI lists each scheme as an alternative; the acting header only ever goes with a bearer.
+                operation["security"] = [{"bearer": []}, {"bearer": [], "actingEmployee": []}]
             responses = operation.setdefault("responses", {})
             if path.startswith("/v1/"):
                 for code, spec in common.items():

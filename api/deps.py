@@ -1,4 +1,4 @@
-"""`Annotated` dependency aliases for the routers."""
+"""`Annotated` dependency aliases for the routers, and the request's unit of work with its audit row."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from api.audit import action_of, audited, target_of
 from api.auth import authenticate
 from matcher.app.wiring import Velho
 from matcher.matching.service import MatchService
 from profiles.actor import Actor
 from profiles.service import ProfileService
+
+ActorDep = Annotated[Actor, Depends(authenticate)]
 
 
 def get_velho(request: Request) -> Velho:
@@ -21,19 +24,30 @@ def get_velho(request: Request) -> Velho:
     return velho
 
 
-def get_session(request: Request) -> Iterator[Session]:
+def get_session(request: Request, actor: ActorDep) -> Iterator[Session]:
     """The request's unit of work (`Velho.session`): commit on success, roll back on error.
 
-    Bound with `scope="function"` so the commit happens before the response is sent: a failed
-    commit is an error response, never a 200 for data that was not stored.
+    A successful audited call writes its audit row in this same transaction, so the row exists
+    exactly when the change does. Bound with `scope="function"` so the commit happens before the
+    response is sent: a failed commit is an error response, never a 200 for data not stored.
     """
-    with get_velho(request).session() as session:
+    velho = get_velho(request)
+    with velho.session() as session:
         yield session
+        if audited(request, actor):
+            velho.audit.record(
+                session,
+                actor=actor,
+                action=action_of(request),
+                target=target_of(request),
+                request_id=getattr(request.state, "request_id", None),
+                outcome="ok",
+                status=200,
+            )
 
 
 VelhoDep = Annotated[Velho, Depends(get_velho)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-ActorDep = Annotated[Actor, Depends(authenticate)]
 
 
 def get_profile_service(velho: VelhoDep) -> ProfileService:

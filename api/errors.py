@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from api.audit import record_failure
 from matcher.app.db_errors import domain_error
 from profiles.errors import VelhoError
 
@@ -41,9 +42,11 @@ def domain_problem(exc: VelhoError) -> JSONResponse:
         extra["errors"] = exc.extra["errors"]
     elif "field" in exc.extra:
         extra["errors"] = [{"field": exc.extra["field"], "message": exc.detail}]
+    headers = dict(getattr(exc, "headers", None) or {})
     retry = getattr(exc, "retry_after_seconds", None)
-    headers = {"Retry-After": str(retry)} if retry else None
-    return problem(exc.status, exc.title, exc.detail, slug=exc.slug, headers=headers, **extra)
+    if retry:
+        headers["Retry-After"] = str(retry)
+    return problem(exc.status, exc.title, exc.detail, slug=exc.slug, headers=headers or None, **extra)
 
 
 class ApiProblem(Exception):
@@ -73,7 +76,8 @@ def install_error_handlers(app: FastAPI) -> None:
     """Render every error as problem+json."""
 
     @app.exception_handler(VelhoError)
-    async def _domain(_: Request, exc: VelhoError) -> JSONResponse:
+    async def _domain(request: Request, exc: VelhoError) -> JSONResponse:
+        await record_failure(request, exc.status)
         return domain_problem(exc)
 
     @app.exception_handler(SQLAlchemyError)
@@ -86,7 +90,8 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem(500, "Internal error", "something went wrong on our side; it has been logged", slug="internal")
 
     @app.exception_handler(ApiProblem)
-    async def _api(_: Request, exc: ApiProblem) -> JSONResponse:
+    async def _api(request: Request, exc: ApiProblem) -> JSONResponse:
+        await record_failure(request, exc.status)
         return problem(exc.status, exc.title, exc.detail, slug=exc.slug, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)

@@ -271,7 +271,8 @@ class FastE5Encoder:
         windows = [content[a : a + WINDOW] for a in range(0, len(content), WINDOW)]
         pooled = self._bert_pool([[bos, *w, eos] for w in windows], chunk=4)
         weights = np.asarray([len(w) for w in windows], dtype=np.float32)[:, None]
-        return (pooled * weights).sum(0, keepdims=True) / weights.sum()
+        mean: Vectors = (pooled * weights).sum(0, keepdims=True) / weights.sum()
+        return mean
 
     def _bert_pool(self, batch_ids: list[list[int]], chunk: int = 64) -> Vectors:
         """Mean over each sequence's tokens (specials included) of the last hidden layer."""
@@ -295,4 +296,5 @@ class FastE5Encoder:
         embeds = np.asarray(self._word_vectors[ids], dtype=np.float32)[None]
         mask: npt.NDArray[np.int64] = np.ones((1, len(ids)), dtype=np.int64)
         (pooled,) = self._onnx.run(None, {"inputs_embeds": embeds, "attention_mask": mask})
-        return np.asarray(pooled, dtype=np.float32)
+        out: Vectors = np.asarray(pooled, dtype=np.float32)
+        return out

@@ -49,3 +49,9 @@ class InvalidInput(VelhoError):
     """A value the database refused as data (not a schema error the API could catch earlier)."""
 
     status, title, slug = 422, "Invalid input", "validation-error"
+
+
+class Forbidden(VelhoError):
+    """A valid credential that may not do this (403)."""
+
+    status, title, slug = 403, "Forbidden", "forbidden"

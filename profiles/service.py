@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import cast
 
 from sqlalchemy.orm import Session
@@ -12,7 +11,8 @@ from embeddings.encoder import Encoder
 from profiles.actor import Actor
 from profiles.embedding import embed_statements, new_statement, statement_hash
 from profiles.errors import NotProfileOwner, ProfileNotFound, VersionMismatch
-from profiles.models import Employee, StatementKind, StrengthStatement, utcnow
+from profiles.events import note_event
+from profiles.models import Employee, StatementKind, StrengthStatement, as_utc, utcnow
 from profiles.repository import ProfileRepository
 from profiles.schemas import AvailabilityValue, ProfileCreate, ProfilePage, ProfileRead, StrengthRead
 
@@ -51,6 +51,8 @@ class ProfileService:
         # A concurrent writer that won makes this flush (or the commit) fail: 409 via the unit of work.
         session.flush()
         self.repo.record_change(session, employee_id=employee.id)
+        event = {"employee_id": external_id, "version": employee.version, "created": created}
+        note_event(session, "profile.updated", event)
         return employee, created
 
     def _apply(self, employee: Employee, data: ProfileCreate) -> None:
@@ -88,8 +90,8 @@ class ProfileService:
     def get(self, session: Session, *, external_id: str, actor: Actor) -> Employee:
         """One profile; a hidden profile is visible only to its owner and admins."""
         employee = self.repo.get_by_external_id(session, external_id=external_id)
-        if employee is None or (not employee.visible and not actor.may_edit(external_id)):
-            raise ProfileNotFound(f"no employee {external_id}")
+        if employee is None or (not employee.visible and not actor.may_see_hidden(external_id)):
+            raise ProfileNotFound(f"no employee {external_id}")  # a hidden profile's existence is not revealed
         return employee
 
     def list(self, session: Session, *, cursor: str | None, limit: int, unit: str | None, actor: Actor) -> ProfilePage:
@@ -105,14 +107,15 @@ class ProfileService:
 
     def erase(self, session: Session, *, external_id: str, actor: Actor) -> None:
         """Hard-delete the employee, their statements and evidence; the index drops their vectors."""
+        employee = self.repo.get_by_external_id(session, external_id=external_id)
+        if employee is None or (not employee.visible and not actor.may_see_hidden(external_id)):
+            raise ProfileNotFound(f"no employee {external_id}")
         if not actor.may_edit(external_id):
             raise NotProfileOwner(f"you may not erase the profile of {external_id}")
-        employee = self.repo.get_by_external_id(session, external_id=external_id)
-        if employee is None:
-            raise ProfileNotFound(f"no employee {external_id}")
         employee_id = employee.id
         self.repo.delete(session, employee=employee)
         self.repo.record_change(session, employee_id=employee_id)
+        note_event(session, "profile.erased", {"employee_id": external_id})
 
     def upsert_many(self, session: Session, *, rows: Sequence[tuple[str, ProfileCreate]]) -> tuple[int, int]:
         """Admin bulk write of validated rows in one flush; returns (created, updated)."""
@@ -134,6 +137,7 @@ class ProfileService:
         session.flush()
         for employee in {id(e): e for e in touched}.values():
             self.repo.record_change(session, employee_id=employee.id)
+            note_event(session, "profile.updated", {"employee_id": employee.external_id, "version": employee.version})
         return created, updated
 
 
@@ -157,8 +161,3 @@ def to_read(employee: Employee) -> ProfileRead:
         created_at=as_utc(employee.created_at),
         updated_at=as_utc(employee.updated_at),
     )
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands timestamps back without a zone; they were written in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1
-echo "== lint (ruff check, ruff format --check)"
+echo "== lint and types (ruff check, ruff format --check, mypy --strict on the packages)"
 .venv/bin/ruff check --quiet .
 .venv/bin/ruff format --check --quiet .
+.venv/bin/mypy --no-error-summary embeddings profiles matcher api
 echo "== tests on SQLite (and the multi-process system tests on a private PostgreSQL)"
 .venv/bin/python -m pytest "$@"
 if url=$(bash scripts/postgres.sh); then

@@ -1,8 +1,9 @@
 """Engagements: propose a stored match to a provider, follow its lifecycle, rate it.
 
-Every caller holds the admin token for now; an optional `actor_id` in the body names the employee
-acting, and is then checked against the engagement's parties (provider accepts and declines,
-requester or provider completes and cancels, requester proposes and rates).
+The employee acting is the signed-in one (a JWT), or the one an integration key acts for
+(`X-Velho-Acting-Employee`), and is checked against the engagement's parties: the provider
+accepts and declines, the requester or the provider completes and cancels, the requester proposes
+and rates. Only an admin may name the acting employee in the body's `actor_id`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response, status
 
+from api.auth import access
 from api.deps import ActorDep, SessionDep
 from api.errors import problem_responses
 from matcher.feedback.schemas import (
@@ -46,11 +48,16 @@ def get_engagement_service(request: Request) -> EngagementService:
 EngagementServiceDep = Annotated[EngagementService, Depends(get_engagement_service)]
 
 
+PARTIES = access("integration", "employee")
+
+
 @router.post(
     "",
+    name="engagement.propose",
     response_model=EngagementRead,
     status_code=status.HTTP_201_CREATED,
     responses=_retry_ok("Already proposed (a retry)"),
+    **PARTIES,
 )
 def propose(
     body: EngagementCreate, response: Response, session: SessionDep, actor: ActorDep, service: EngagementServiceDep
@@ -63,15 +70,27 @@ def propose(
     return to_read(engagement)
 
 
-@router.get("/{engagement_id}", response_model=EngagementRead, responses=problem_responses(401, 404, 422))
+@router.get(
+    "/{engagement_id}",
+    name="engagement.read",
+    response_model=EngagementRead,
+    responses=problem_responses(401, 404, 422),
+    **PARTIES,
+)
 def get_engagement(
-    engagement_id: EngagementId, session: SessionDep, _actor: ActorDep, service: EngagementServiceDep
+    engagement_id: EngagementId, session: SessionDep, actor: ActorDep, service: EngagementServiceDep
 ) -> EngagementRead:
-    """One engagement with its status, a timestamp per transition, and its rating."""
-    return service.get(session, engagement_id=engagement_id)
+    """One engagement with its status, a timestamp per transition, and its rating (an employee: only their own)."""
+    return service.get(session, engagement_id=engagement_id, actor=actor)
 
 
-@router.post("/{engagement_id}/accept", response_model=EngagementRead, responses=TRANSITION_ERRORS)
+@router.post(
+    "/{engagement_id}/accept",
+    name="engagement.accept",
+    response_model=EngagementRead,
+    responses=TRANSITION_ERRORS,
+    **PARTIES,
+)
 def accept(
     engagement_id: EngagementId,
     session: SessionDep,
@@ -84,7 +103,13 @@ def accept(
     return to_read(engagement)
 
 
-@router.post("/{engagement_id}/decline", response_model=EngagementRead, responses=TRANSITION_ERRORS)
+@router.post(
+    "/{engagement_id}/decline",
+    name="engagement.decline",
+    response_model=EngagementRead,
+    responses=TRANSITION_ERRORS,
+    **PARTIES,
+)
 def decline(
     engagement_id: EngagementId,
     session: SessionDep,
@@ -99,7 +124,13 @@ def decline(
     return to_read(engagement)
 
 
-@router.post("/{engagement_id}/complete", response_model=EngagementRead, responses=TRANSITION_ERRORS)
+@router.post(
+    "/{engagement_id}/complete",
+    name="engagement.complete",
+    response_model=EngagementRead,
+    responses=TRANSITION_ERRORS,
+    **PARTIES,
+)
 def complete(
     engagement_id: EngagementId,
     session: SessionDep,
@@ -112,7 +143,13 @@ def complete(
     return to_read(engagement)
 
 
-@router.post("/{engagement_id}/cancel", response_model=EngagementRead, responses=TRANSITION_ERRORS)
+@router.post(
+    "/{engagement_id}/cancel",
+    name="engagement.cancel",
+    response_model=EngagementRead,
+    responses=TRANSITION_ERRORS,
+    **PARTIES,
+)
 def cancel(
     engagement_id: EngagementId,
     session: SessionDep,
@@ -129,9 +166,11 @@ def cancel(
 
 @router.post(
     "/{engagement_id}/rating",
+    name="engagement.rate",
     response_model=EngagementRead,
     status_code=status.HTTP_201_CREATED,
     responses=_retry_ok("The same rating again (a retry)"),
+    **PARTIES,
 )
 def rate(
     engagement_id: EngagementId,

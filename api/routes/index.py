@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from api.deps import ActorDep, VelhoDep
-from api.errors import ApiProblem, problem_responses
+from api.auth import access
+from api.deps import VelhoDep
+from api.errors import problem_responses
 
 router = APIRouter(prefix="/v1", tags=["operations"])
 
@@ -25,11 +26,11 @@ class IndexReportRead(BaseModel):
     in_step: bool
 
 
-@router.get("/index", response_model=IndexReportRead, responses=problem_responses(401, 403))
-def index_report(velho: VelhoDep, actor: ActorDep) -> IndexReportRead:
+@router.get(
+    "/index", name="index.report", response_model=IndexReportRead, responses=problem_responses(401, 403), **access()
+)
+def index_report(velho: VelhoDep) -> IndexReportRead:
     """This process's index against the database: equal digests mean it holds exactly what it should."""
-    if not actor.is_admin:
-        raise ApiProblem(403, "Forbidden", "the index report needs an admin credential", slug="forbidden")
     report = velho.index_report()
     return IndexReportRead(
         model=report.model,

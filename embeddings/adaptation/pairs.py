@@ -91,14 +91,14 @@ def distinct_skill_batches(pairs: Sequence[Pair], batch_size: int, *, seed: int)
                 still.append(p)
         waiting = still
         while len(batch) < batch_size and not exhausted:
-            p = next(queue, None)
-            if p is None:
+            drawn = next(queue, None)
+            if drawn is None:
                 exhausted = True
-            elif p.skill in seen:
-                waiting.append(p)
+            elif drawn.skill in seen:
+                waiting.append(drawn)
             else:
-                batch.append(p)
-                seen.add(p.skill)
+                batch.append(drawn)
+                seen.add(drawn.skill)
         if batch:
             batches.append(batch)
     return batches

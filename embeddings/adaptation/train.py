@@ -114,7 +114,7 @@ def train(pairs: list[Pair], base_folder: Path, s: TrainSettings) -> dict[str, n
         d = embed([("passage", p.passage) for p in batch])
         loss = torch.nn.functional.cross_entropy(s.scale * q @ d.T, torch.arange(len(batch)))
         opt.zero_grad(set_to_none=True)
-        loss.backward()
+        loss.backward()  # type: ignore[no-untyped-call]  # torch ships no annotation for it
         torch.nn.utils.clip_grad_norm_(trainable, s.max_grad_norm)
         opt.step()
         sched.step()

@@ -22,6 +22,7 @@ class PeriodicTask:
         self.runs = 0
         self.last_error: str | None = None
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -29,9 +30,14 @@ class PeriodicTask:
         self._thread = threading.Thread(target=self._loop, name=f"velho-{self.name}", daemon=True)
         self._thread.start()
 
+    def wake(self) -> None:
+        """Run again now rather than at the next tick (there is work waiting)."""
+        self._wake.set()
+
     def stop(self) -> None:
         """Stop after the current run."""
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
             self._thread = None
@@ -45,4 +51,5 @@ class PeriodicTask:
             except Exception as exc:  # logged by kind only: a job's data may be personal
                 self.last_error = type(exc).__name__
                 logger.warning("task_failed task=%s error=%s", self.name, type(exc).__name__)
-            self._stop.wait(self.interval)
+            self._wake.wait(self.interval)
+            self._wake.clear()

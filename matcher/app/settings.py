@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from matcher.feedback.weights import FeedbackWeights
 from matcher.matching.weights import RankingWeights
@@ -45,6 +46,52 @@ class Settings(BaseSettings):
     expiry_sweep_seconds: float = Field(default=60.0, ge=0)
     ranking: RankingWeights = Field(default_factory=RankingWeights)
     feedback: FeedbackWeights = Field(default_factory=FeedbackWeights)
+
+    # -- who may call (README "Integrating Velho") --------------------------------------------
+    # Employee JWTs: HS256 with a shared secret, or RS256/ES256 with a public key PEM (text or a
+    # path) or a JWKS file (keys picked by `kid`, re-read when the file changes, so keys rotate).
+    jwt_secret: str | None = None
+    jwt_public_key: str | None = None
+    jwt_jwks_file: Path | None = None
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    # The claim holding the employee's external_id.
+    jwt_employee_claim: str = "sub"
+    # Clock skew allowed on exp/nbf between the identity provider and us.
+    jwt_leeway_seconds: int = Field(default=30, ge=0, le=600)
+    # Browser frontends allowed to call the API (CORS); none by default, never a wildcard.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # -- data protection --------------------------------------------------------------------
+    # Stored match-request texts (and their vectors) older than this are purged; counts stay.
+    retention_days: int = Field(default=365, ge=1)
+    retention_sweep_seconds: float = Field(default=3600.0, ge=0)
+    # -- webhooks -------------------------------------------------------------------------
+    # The delivery worker runs in each API process (0: not here; run `velho webhooks run`).
+    webhook_poll_seconds: float = Field(default=1.0, ge=0)
+    # Retries back off exponentially from the base (with jitter) up to the cap; a delivery is
+    # given up after max attempts, and a subscription disabled after that many failures in a row.
+    webhook_retry_base_seconds: float = Field(default=10.0, gt=0)
+    webhook_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    webhook_max_attempts: int = Field(default=8, ge=1)
+    webhook_disable_after_failures: int = Field(default=20, ge=1)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        # VELHO_CORS_ORIGINS may be a JSON list or a comma-separated string.
+        if isinstance(value, str):
+            if value.lstrip().startswith("["):
+                return json.loads(value)
+            return [o.strip() for o in value.split(",") if o.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _no_wildcard(cls, value: list[str]) -> list[str]:
+        if "*" in value:
+            raise ValueError("VELHO_CORS_ORIGINS takes explicit origins: a wildcard would let any site call the API")
+        return value
 
     @field_validator("data_dir")
     @classmethod

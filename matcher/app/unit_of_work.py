@@ -2,9 +2,11 @@
 
 Every caller (API requests, the CLI, notebooks, the simulation, background tasks) writes through
 `write()`: services stage their changes in the session and never commit; on success the noted
-profile changes are appended to the change log, the transaction commits, and the index follower
-is told once. Any failure rolls everything back, so a rolled-back write leaves no trace in the
-database, the log or any index. Database errors leave here as domain errors (`db_errors`).
+events go to the webhook outbox and the noted profile changes to the change log, both in the same
+transaction, which then commits; then the index follower (and, when there is something to send,
+the webhook worker) is told once. Any failure rolls everything back, so a rolled-back write leaves
+no trace in the database, the log, the outbox or any index. Database errors leave here as domain
+errors (`db_errors`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher.app.db_errors import domain_error
+from matcher.webhooks.outbox import write_events
+from profiles.events import forget_events, take_events
 from profiles.repository import ProfileRepository
 
 logger = logging.getLogger(__name__)
@@ -30,10 +34,16 @@ class UnitOfWork:
     """Opens sessions that commit (`write`) or only read (`read`)."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], *, on_commit: OnCommit, profiles: ProfileRepository | None = None
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        on_commit: OnCommit,
+        on_events: Callable[[], None] = lambda: None,
+        profiles: ProfileRepository | None = None,
     ) -> None:
         self.sessions = sessions
         self.on_commit = on_commit
+        self.on_events = on_events
         self.profiles = profiles or ProfileRepository()
 
     @contextmanager
@@ -65,14 +75,18 @@ class UnitOfWork:
             session.close()
 
     def commit(self, session: Session) -> None:
-        """Log the noted profile changes, commit, then tell the index (a bulk import calls this per chunk)."""
+        """Write the outbox and the change log, commit, then tell the index (an import calls this per chunk)."""
+        deliveries = write_events(session, take_events(session))
         seq, changed = self.profiles.write_changes(session)
         session.commit()
         if changed:
             self.on_commit(seq, changed)
+        if deliveries:
+            self.on_events()
 
     def _rollback(self, session: Session) -> None:
         self.profiles.forget_changes(session)
+        forget_events(session)
         try:
             session.rollback()
         except SQLAlchemyError as exc:  # a dead connection cannot roll back; it is discarded anyway

@@ -2,7 +2,7 @@
 
 The API, the CLI, notebooks and the simulation all run a `Velho` built here, so they share one
 code path: writes go through `session()` (the unit of work), the index follows the change log
-in its own thread, and offers expire by a periodic sweep.
+in its own thread, and background tasks expire offers, deliver webhooks and purge old request texts.
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from embeddings.encoder import Encoder
 from embeddings.factory import build_encoder
+from matcher.access.audit import AuditService
+from matcher.access.authenticator import Authenticator
+from matcher.access.keys import KeyService
+from matcher.access.tokens import EmployeeTokens, TokenSettings
 from matcher.app.background import PeriodicTask
 from matcher.app.migrate import upgrade_database
 from matcher.app.settings import Settings
@@ -30,6 +34,9 @@ from matcher.index.follower import IndexFollower
 from matcher.index.lexical import lexical_key
 from matcher.index.sync import IndexSync
 from matcher.matching.service import MatchService
+from matcher.privacy.service import PrivacyService
+from matcher.webhooks.delivery import DeliveryPolicy, DeliveryWorker
+from matcher.webhooks.service import WebhookService
 from profiles.db import make_engine, make_session_factory
 from profiles.errors import VelhoError
 from profiles.repository import ProfileRepository
@@ -88,6 +95,12 @@ class Velho:
     profiles: ProfileService
     matching: MatchService
     engagements: EngagementService
+    auth: Authenticator
+    keys: KeyService
+    audit: AuditService
+    webhooks: WebhookService
+    deliveries: DeliveryWorker
+    privacy: PrivacyService
     tasks: list[PeriodicTask] = field(default_factory=list)
 
     @property
@@ -121,8 +134,14 @@ class Velho:
             for task in self.tasks:
                 task.stop()
             self.follower.stop(save=save)
+            self.deliveries.close()
         finally:
             self.engine.dispose()
+
+    def purge_old_requests(self) -> int:
+        """Forget request texts past `VELHO_RETENTION_DAYS` (the retention sweep's job)."""
+        with self.session() as session:
+            return self.privacy.purge_old_requests(session, retention_days=self.settings.retention_days)
 
     def sweep_expired(self) -> int:
         """Mark unanswered offers past their time as expired (the periodic sweep's job)."""
@@ -177,6 +196,12 @@ class Velho:
             database_digest=ids_digest(expected),
         )
 
+    def _events_waiting(self) -> None:
+        """A commit left webhook deliveries: wake this process's delivery worker."""
+        for task in self.tasks:
+            if task.name == "webhooks":
+                task.wake()
+
     def _committed(self, seq: int, changed: int) -> None:
         """After a commit that changed profiles: wake the follower and wait (bounded) until it has
         applied the change, so the writer's next match already sees its own write."""
@@ -214,7 +239,11 @@ def build(
         lexical_keys=lexical,
     )
     holder: list[Velho] = []
-    uow = UnitOfWork(make_session_factory(engine), on_commit=lambda seq, n: holder[0]._committed(seq, n))
+    uow = UnitOfWork(
+        make_session_factory(engine),
+        on_commit=lambda seq, n: holder[0]._committed(seq, n),
+        on_events=lambda: holder[0]._events_waiting(),
+    )
     follower = IndexFollower(
         sync,
         read=uow.read,
@@ -222,7 +251,26 @@ def build(
         poll_seconds=settings.index_poll_seconds,
         save_every_seconds=settings.index_save_seconds,
     )
-    engagements = EngagementService(encoder, settings.feedback)
+    profiles = ProfileService(encoder)
+    keys = KeyService()
+    tokens = EmployeeTokens(
+        TokenSettings(
+            secret=settings.jwt_secret,
+            public_key=settings.jwt_public_key,
+            jwks_file=settings.jwt_jwks_file,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            employee_claim=settings.jwt_employee_claim,
+            leeway_seconds=settings.jwt_leeway_seconds,
+        )
+    )
+    policy = DeliveryPolicy(
+        retry_base_seconds=settings.webhook_retry_base_seconds,
+        retry_max_seconds=settings.webhook_retry_max_seconds,
+        max_attempts=settings.webhook_max_attempts,
+        disable_after_failures=settings.webhook_disable_after_failures,
+        timeout_seconds=settings.webhook_timeout_seconds,
+    )
     velho = Velho(
         settings=settings,
         engine=engine,
@@ -230,12 +278,22 @@ def build(
         encoder=encoder,
         sync=sync,
         follower=follower,
-        profiles=ProfileService(encoder),
+        profiles=profiles,
         matching=MatchService(encoder, sync, w, effects=FeedbackRanker(settings.feedback, w, sync)),
-        engagements=engagements,
+        engagements=EngagementService(encoder, settings.feedback),
+        auth=Authenticator(admin_token=settings.admin_token or "", keys=keys, tokens=tokens, sessions=uow.write),
+        keys=keys,
+        audit=AuditService(),
+        webhooks=WebhookService(),
+        deliveries=DeliveryWorker(write=uow.write, policy=policy),
+        privacy=PrivacyService(profiles, settings.feedback),
     )
     if settings.expiry_sweep_seconds > 0:
         velho.tasks.append(PeriodicTask("offer-expiry", settings.expiry_sweep_seconds, velho.sweep_expired))
+    if settings.webhook_poll_seconds > 0:
+        velho.tasks.append(PeriodicTask("webhooks", settings.webhook_poll_seconds, velho.deliveries.run_once))
+    if settings.retention_sweep_seconds > 0:
+        velho.tasks.append(PeriodicTask("retention", settings.retention_sweep_seconds, velho.purge_old_requests))
     holder.append(velho)
     return velho
 

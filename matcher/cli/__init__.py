@@ -6,7 +6,7 @@ needs the HTTP layer) and is the installed entry point.
 
 from __future__ import annotations
 
-from matcher.cli import admin, engagement, evaluation, everyday  # noqa: F401  (registers the commands)
+from matcher.cli import access, admin, engagement, evaluation, everyday  # noqa: F401  (registers the commands)
 from matcher.cli.base import app
 
 __all__ = ["app"]

@@ -311,6 +311,7 @@ class _Run:
                     engagement, _ = self.velho.engagements.propose(
                         s, request_id=request_id, provider_id=pid, actor=ADMIN
                     )
+                    assert engagement.provider_id is not None  # only erasure clears it; nobody is erased here
                     eid, open_now = engagement.id, self._open(s, engagement.provider_id)
             except ProviderUnavailable:
                 self.log.counts["refused_at_proposal"] += 1

@@ -31,7 +31,8 @@ OPEN_STATUSES = (EngagementStatus.proposed, EngagementStatus.accepted)
 class Engagement(Base):
     """A request offered to one provider, with a timestamp per transition.
 
-    Erasing the provider or the request removes it (and its rating) by foreign-key cascade.
+    Erasing the provider keeps it with `provider_id` NULL (the requester's history stays whole);
+    deleting the request removes it (and its rating) by foreign-key cascade.
     """
 
     __tablename__ = "engagement"
@@ -44,7 +45,8 @@ class Engagement(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     request_id: Mapped[str] = mapped_column(ForeignKey("help_request.id", ondelete="CASCADE"), index=True)
-    provider_id: Mapped[int] = mapped_column(ForeignKey("employee.id", ondelete="CASCADE"), index=True)
+    # NULL once the provider is erased: the requester's history keeps the engagement, anonymised.
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="SET NULL"), index=True)
     status: Mapped[EngagementStatus] = mapped_column(String(16), default=EngagementStatus.proposed)
     decline_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     cancel_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -62,7 +64,7 @@ class Engagement(Base):
         back_populates="engagement", uselist=False, cascade="all, delete-orphan", passive_deletes=True, lazy="raise"
     )
     request: Mapped[HelpRequest] = relationship(lazy="raise")
-    provider: Mapped[Employee] = relationship(lazy="raise")
+    provider: Mapped[Employee | None] = relationship(lazy="raise")
 
 
 class Rating(Base):
@@ -73,7 +75,8 @@ class Rating(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     engagement_id: Mapped[int] = mapped_column(ForeignKey("engagement.id", ondelete="CASCADE"), unique=True, index=True)
     # Denormalised from the engagement so per-provider aggregates need no join.
-    provider_id: Mapped[int] = mapped_column(ForeignKey("employee.id", ondelete="CASCADE"), index=True)
+    # NULL once the provider is erased: the requester's history keeps the engagement, anonymised.
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="SET NULL"), index=True)
     score: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -30,14 +30,13 @@ from matcher.feedback.policy import (
     similar_ratings,
 )
 from matcher.feedback.repository import EngagementRepository, ProviderStats
-from matcher.feedback.schemas import as_utc
 from matcher.feedback.service import Clock
 from matcher.feedback.weights import FeedbackWeights
 from matcher.index.sync import IndexSnapshot, IndexSync
 from matcher.matching.query import Candidate
 from matcher.matching.ranking import relevance
 from matcher.matching.weights import RankingWeights
-from profiles.models import StatementKind, utcnow
+from profiles.models import StatementKind, as_utc, utcnow
 
 # Components this small are not worth a note in the explanation.
 NOTE_THRESHOLD = 0.002

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matcher.feedback.models import Engagement, EngagementStatus, Rating
@@ -42,7 +43,7 @@ class RatedRequest:
 # An engagement is always read with what its public view needs.
 _FULL = (
     selectinload(Engagement.rating),
-    joinedload(Engagement.provider, innerjoin=True),
+    joinedload(Engagement.provider),  # NULL once the provider was erased
     joinedload(Engagement.request, innerjoin=True),
 )
 
@@ -103,15 +104,56 @@ class EngagementRepository:
         return rating
 
     # -- expiry and load --------------------------------------------------------------------
-    def expire_due(self, session: Session, *, now: datetime) -> int:
-        """Mark every unanswered offer past its time as expired; returns how many."""
-        result = session.execute(
-            update(Engagement)
+    def expire_due(self, session: Session, *, now: datetime, limit: int = 1000) -> list[Engagement]:
+        """Mark unanswered offers past their time as expired; returns them (for their events).
+
+        Rows another sweeper holds are skipped (`SKIP LOCKED` on PostgreSQL), so with several
+        processes each offer expires once and its event is written once.
+        """
+        stmt = (
+            select(Engagement)
             .where(Engagement.status == EngagementStatus.proposed, Engagement.expires_at <= now)
-            .values(status=EngagementStatus.expired, expired_at=Engagement.expires_at),
-            execution_options={"synchronize_session": "fetch"},
+            .options(*_FULL)
+            .order_by(Engagement.id)
+            .limit(limit)
+            .with_for_update(of=Engagement, skip_locked=True)
         )
-        return int(getattr(result, "rowcount", 0) or 0)
+        due = list(session.scalars(stmt).unique())
+        for engagement in due:
+            engagement.status = EngagementStatus.expired
+            engagement.expired_at = engagement.expires_at
+        session.flush()
+        return due
+
+    def of_person(
+        self,
+        session: Session,
+        *,
+        provider_id: int | None,
+        requester_id: str | None,
+        open_only: bool,
+        now: datetime,
+        limit: int = 200,
+    ) -> list[Engagement]:
+        """Engagements offered to this provider and/or requested by this requester, newest first."""
+        who = []
+        if provider_id is not None:
+            who.append(Engagement.provider_id == provider_id)
+        if requester_id is not None:
+            who.append(HelpRequest.requester_id == requester_id)
+        if not who:
+            return []
+        stmt = (
+            select(Engagement)
+            .join(HelpRequest, HelpRequest.id == Engagement.request_id)
+            .where(or_(*who))
+            .options(*_FULL)
+            .order_by(Engagement.proposed_at.desc(), Engagement.id.desc())
+            .limit(limit)
+        )
+        if open_only:
+            stmt = stmt.where(_is_open(now))
+        return list(session.scalars(stmt).unique())
 
     def open_loads(
         self, session: Session, *, now: datetime, provider_ids: Collection[int] | None = None
@@ -119,10 +161,11 @@ class EngagementRepository:
         """Open engagements (accepted, or proposed and not yet expired) per provider that has any."""
         stmt = select(Engagement.provider_id, func.count()).where(_is_open(now)).group_by(Engagement.provider_id)
         if provider_ids is None:
-            return {int(p): int(n) for p, n in session.execute(stmt)}
+            return {int(p): int(n) for p, n in session.execute(stmt) if p is not None}
         out: dict[int, int] = {}
         for chunk in _chunks(provider_ids):
-            out.update({int(p): int(n) for p, n in session.execute(stmt.where(Engagement.provider_id.in_(chunk)))})
+            rows = session.execute(stmt.where(Engagement.provider_id.in_(chunk)))
+            out.update({cast(int, p): int(n) for p, n in rows})
         return out
 
     def declined_same_request(self, session: Session, *, requester_id: str, text: str) -> set[int]:
@@ -136,7 +179,7 @@ class EngagementRepository:
                 Engagement.status.in_([EngagementStatus.declined, EngagementStatus.expired]),
             )
         )
-        return {int(p) for p in session.scalars(stmt)}
+        return {int(p) for p in session.scalars(stmt) if p is not None}
 
     # -- aggregates for ranking -------------------------------------------------------------
     def provider_stats(
@@ -159,14 +202,14 @@ class EngagementRepository:
                 .group_by(Engagement.provider_id)
             )
             for pid, *nums in session.execute(stmt):
-                counts[int(pid)] = tuple(int(n) for n in nums)
+                counts[cast(int, pid)] = tuple(int(n) for n in nums)  # never NULL under IN (...)
             rstmt = (
                 select(Rating.provider_id, func.coalesce(func.sum(Rating.score), 0), func.count())
                 .where(Rating.provider_id.in_(chunk))
                 .group_by(Rating.provider_id)
             )
             for pid, total, n in session.execute(rstmt):
-                ratings[int(pid)] = (int(total), int(n))
+                ratings[cast(int, pid)] = (int(total), int(n))
         out: dict[int, ProviderStats] = {}
         for pid in set(counts) | set(ratings):
             e, a, d, x, o = counts.get(pid, (0, 0, 0, 0, 0))
@@ -201,7 +244,7 @@ class EngagementRepository:
             stmt = select(latest.c.provider_id, latest.c.score, latest.c.model_id, latest.c.embedding).where(
                 latest.c.recency <= per_provider
             )
-            out.extend(RatedRequest(int(p), int(s), m, e) for p, s, m, e in session.execute(stmt))
+            out.extend(RatedRequest(cast(int, p), int(s), m, e) for p, s, m, e in session.execute(stmt))
         return out
 
     # -- evidence statements ----------------------------------------------------------------

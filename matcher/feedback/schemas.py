@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from matcher.feedback.models import Engagement, EngagementStatus
 from profiles.fields import NON_BLANK, STORABLE, OptionalText, RequiredText, Whole
+from profiles.models import as_utc
 from profiles.schemas import ExternalId
 
 Reason = Annotated[str, Field(min_length=1, max_length=500, json_schema_extra=NON_BLANK), RequiredText]
@@ -26,8 +27,8 @@ class EngagementAction(Schema):
 
     actor_id: ExternalId | None = Field(
         default=None,
-        description="external id of the employee acting (requester or provider); checked against the "
-        "engagement's parties. Omit when an administrator or integration acts.",
+        description="admin only: the employee the admin acts as (requester or provider), checked against the "
+        "engagement's parties. Employees act as themselves; a key acts for one with X-Velho-Acting-Employee.",
     )
 
 
@@ -70,7 +71,7 @@ class EngagementRead(BaseModel):
 
     id: int
     request_id: str
-    provider_id: str = Field(description="the provider's external id")
+    provider_id: str | None = Field(description="the provider's external id (null once the provider was erased)")
     requester_id: str | None
     status: EngagementStatus
     decline_reason: str | None = None
@@ -84,11 +85,6 @@ class EngagementRead(BaseModel):
     completed_at: datetime | None = None
     cancelled_at: datetime | None = None
     rating: RatingRead | None = None
-
-
-def as_utc(value: datetime) -> datetime:
-    """SQLite returns naive datetimes; everything we store is UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _opt(value: datetime | None) -> datetime | None:
@@ -111,7 +107,7 @@ def to_read(engagement: Engagement, *, now: datetime | None = None) -> Engagemen
     return EngagementRead(
         id=e.id,
         request_id=e.request_id,
-        provider_id=e.provider.external_id,
+        provider_id=e.provider.external_id if e.provider is not None else None,
         requester_id=e.request.requester_id,
         status=status,
         decline_reason=e.decline_reason,

@@ -33,13 +33,14 @@ from matcher.feedback.errors import (
 )
 from matcher.feedback.models import Engagement, EngagementStatus, Rating
 from matcher.feedback.repository import EngagementRepository
-from matcher.feedback.schemas import EngagementRead, as_utc, to_read
+from matcher.feedback.schemas import EngagementRead, to_read
 from matcher.feedback.weights import FeedbackWeights
 from matcher.matching.models import HelpRequest
 from matcher.matching.repository import RequestRepository
 from profiles.actor import Actor
 from profiles.embedding import embed_statements, new_statement
-from profiles.models import Availability, StatementKind, utcnow
+from profiles.events import note_event
+from profiles.models import Availability, StatementKind, as_utc, utcnow
 from profiles.repository import ProfileRepository
 
 logger = logging.getLogger(__name__)
@@ -95,17 +96,35 @@ class EngagementService:
         return as_utc(self.clock())
 
     # -- reads ------------------------------------------------------------------------------
-    def get(self, session: Session, *, engagement_id: int) -> EngagementRead:
+    def get(self, session: Session, *, engagement_id: int, actor: Actor) -> EngagementRead:
         """One engagement as it stands now: an unanswered offer past its time reads as expired
-        (the periodic sweep records that; a read never writes)."""
-        return to_read(self._load(session, engagement_id), now=self.now())
+        (the periodic sweep records that; a read never writes). An employee sees only their own."""
+        engagement = self._load(session, engagement_id)
+        if actor.is_employee and actor.employee_id not in _parties(engagement):
+            raise EngagementNotFound(f"no engagement {engagement_id}")  # not revealed to others
+        return to_read(engagement, now=self.now())
+
+    def of_employee(self, session: Session, *, employee_id: str, offers_only: bool = False) -> list[EngagementRead]:
+        """An employee's engagements, newest first: as provider and as requester, or only the offers
+        made to them that are still open (their inbox)."""
+        provider = self.profiles.get_by_external_id(session, external_id=employee_id)
+        rows = self.repo.of_person(
+            session,
+            provider_id=provider.id if provider is not None else None,
+            requester_id=None if offers_only else employee_id,
+            open_only=offers_only,
+            now=self.now(),
+        )
+        return [to_read(e, now=self.now()) for e in rows]
 
     def expire_due(self, session: Session) -> int:
         """The periodic sweep: mark every unanswered offer past its time as expired; returns how many."""
-        n = self.repo.expire_due(session, now=self.now())
-        if n:
-            logger.info("engagements_expired count=%d", n)
-        return n
+        expired = self.repo.expire_due(session, now=self.now())
+        for engagement in expired:
+            note_event(session, "engagement.expired", event_data(engagement))
+        if expired:
+            logger.info("engagements_expired count=%d", len(expired))
+        return len(expired)
 
     # -- lifecycle --------------------------------------------------------------------------
     def propose(
@@ -140,8 +159,11 @@ class EngagementService:
             return existing, False
         if not any(r.employee_id == provider.id for r in request.results):
             raise NotOffered(f"{provider_id} was not among the results of request {request_id}")
-        if request.requester_id is not None and provider.id in self.repo.declined_same_request(
-            session, requester_id=request.requester_id, text=request.text
+        if (
+            request.requester_id is not None
+            and request.text is not None
+            and provider.id
+            in self.repo.declined_same_request(session, requester_id=request.requester_id, text=request.text)
         ):
             raise ProviderUnavailable(f"{provider_id} already declined this request")
         if not provider.visible or provider.availability == Availability.unavailable:
@@ -161,6 +183,7 @@ class EngagementService:
         engagement.rating = None
         self.repo.add(session, engagement=engagement)
         session.flush()  # a concurrent identical offer fails here: 409 via the unit of work
+        note_event(session, "engagement.proposed", event_data(engagement))
         logger.info("engagement_proposed id=%d request=%s provider=%d", engagement.id, request.id, provider.id)
         return engagement, True
 
@@ -223,7 +246,7 @@ class EngagementService:
             actor_id,
             ("requester",),
             request=engagement.request,
-            provider_external_id=engagement.provider.external_id,
+            provider_external_id=_provider_id(engagement),
         )
         if engagement.rating is not None:
             if engagement.rating.score == score and engagement.rating.comment == comment:
@@ -239,7 +262,8 @@ class EngagementService:
             created_at=self.now(),
         )
         session.flush()
-        if self.weights.enabled and score >= self.weights.evidence_min_rating:
+        note_event(session, "engagement.rated", event_data(engagement) | {"score": score})
+        if self.weights.enabled and score >= self.weights.evidence_min_rating and engagement.request.text:
             self._add_evidence(session, engagement, score)
         logger.info("engagement_rated id=%d provider=%d score=%d", engagement.id, engagement.provider_id, score)
         return engagement, True
@@ -269,7 +293,7 @@ class EngagementService:
         sources, target, stamp, roles = TRANSITIONS[action]
         engagement = self._load(session, engagement_id, for_update=True)
         self._check_party(
-            actor, actor_id, roles, request=engagement.request, provider_external_id=engagement.provider.external_id
+            actor, actor_id, roles, request=engagement.request, provider_external_id=_provider_id(engagement)
         )
         self._expire_if_due(engagement)
         if engagement.status == target:
@@ -285,18 +309,31 @@ class EngagementService:
         if action in ("complete", "cancel"):
             engagement.closed_by = self._role_of(actor, actor_id, engagement) or "admin"
         session.flush()
-        logger.info("engagement_%s id=%d provider=%d", target, engagement.id, engagement.provider_id)
+        note_event(session, f"engagement.{target}", event_data(engagement))
+        logger.info("engagement_%s id=%d provider=%s", target, engagement.id, engagement.provider_id)
         return engagement, True
 
     def _party(self, actor: Actor, actor_id: str | None) -> str | None:
-        """The employee acting: a self-service caller, or whoever an admin names."""
-        return actor_id if actor.is_admin else actor.employee_id
+        """The employee acting: the signed-in one (or the one a key acts for), or whoever an admin names.
+
+        Only an admin may name someone in `actor_id`; anyone else naming another person is refused,
+        so an employee can never act as a colleague.
+        """
+        if actor.is_employee:
+            if actor_id is not None and actor_id != actor.employee_id:
+                raise NotAParty("you may act only as yourself")
+            return actor.employee_id
+        if actor.is_admin:
+            return actor_id
+        if actor_id is not None:
+            raise NotAParty("an integration acts for an employee with X-Velho-Acting-Employee, not actor_id")
+        return None
 
     def _role_of(self, actor: Actor, actor_id: str | None, engagement: Engagement) -> Role | None:
         party = self._party(actor, actor_id)
         if party is None:
             return None
-        if party == engagement.provider.external_id:
+        if party == _provider_id(engagement):
             return "provider"
         return "requester" if party == engagement.request.requester_id else None
 
@@ -312,8 +349,8 @@ class EngagementService:
         party = self._party(actor, actor_id)
         if party is None:
             if actor.is_admin:
-                return  # an administrator or integration acting without naming anyone
-            raise NotAParty("this action needs an employee identity")
+                return  # an administrator acting without naming anyone
+            raise NotAParty("this action needs an employee identity (act for one with X-Velho-Acting-Employee)")
         allowed = {"requester": request.requester_id, "provider": provider_external_id}
         if not any(allowed[r] is not None and allowed[r] == party for r in roles):
             raise NotAParty(f"only the {' or the '.join(roles)} may do this")
@@ -326,6 +363,8 @@ class EngagementService:
         declared statements, and a model change re-embeds it from its text like any statement.
         """
         request = engagement.request
+        if request.text is None or engagement.provider_id is None:
+            return  # the text was purged, or the provider erased: nothing to learn from
         stmt = new_statement(
             text=request.text,
             level=None,
@@ -345,3 +384,29 @@ class EngagementService:
         session.flush()
         # The index follows the change log, so the new vector is searchable after the commit.
         self.profiles.record_change(session, employee_id=engagement.provider_id)
+
+
+def _provider_id(engagement: Engagement) -> str | None:
+    """The provider's external id (None once the provider was erased)."""
+    return engagement.provider.external_id if engagement.provider is not None else None
+
+
+def _parties(engagement: Engagement) -> set[str | None]:
+    return {_provider_id(engagement), engagement.request.requester_id}
+
+
+def event_data(engagement: Engagement) -> dict[str, object]:
+    """A webhook payload of an engagement: ids, status and timestamps, never free text."""
+    stamps = ("proposed_at", "expires_at", "accepted_at", "declined_at", "expired_at", "completed_at", "cancelled_at")
+    data: dict[str, object] = {
+        "engagement_id": engagement.id,
+        "request_id": engagement.request_id,
+        "provider_id": _provider_id(engagement),
+        "requester_id": engagement.request.requester_id,
+        "status": str(engagement.status),
+    }
+    for name in stamps:
+        value = getattr(engagement, name)
+        if value is not None:
+            data[name] = as_utc(value).isoformat()
+    return data

@@ -18,7 +18,8 @@ class HelpRequest(Base):
     __tablename__ = "help_request"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    text: Mapped[str] = mapped_column(Text)
+    # NULL once purged (VELHO_RETENTION_DAYS) or its requester erased: counts stay, text does not.
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
     language: Mapped[str] = mapped_column(String(8))
     requester_id: Mapped[str | None] = mapped_column(String(128), nullable=True, index=True)
     k: Mapped[int] = mapped_column(Integer)
@@ -27,6 +28,8 @@ class HelpRequest(Base):
     model_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The band of the best result ("strong" / "fair" / "weak"); insights count unmet demand from it.
+    best_strength: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
     results: Mapped[list[MatchResult]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="MatchResult.rank", lazy="raise"
@@ -44,5 +47,6 @@ class MatchResult(Base):
     rank: Mapped[int] = mapped_column(Integer)
     score: Mapped[float] = mapped_column(Float)
     components: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    strength: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
     request: Mapped[HelpRequest] = relationship(back_populates="results", lazy="raise")

@@ -25,7 +25,8 @@ from matcher.matching.repository import RequestRepository
 from matcher.matching.retrieval import as_query, eligibility
 from matcher.matching.schemas import MatchCreate, MatchItem, MatchRead
 from matcher.matching.weights import RankingWeights
-from profiles.errors import ServiceUnavailable
+from profiles.actor import Actor
+from profiles.errors import Forbidden, ServiceUnavailable
 from profiles.repository import ProfileRepository
 
 logger = logging.getLogger(__name__)
@@ -125,9 +126,19 @@ class MatchService:
         )
         return self.ranker.rank(snap, query, elig, feedback)[: query.k]
 
-    def match(self, session: Session, data: MatchCreate) -> MatchRead:
-        """Rank providers for a request and store it (text stays in the database, never in logs)."""
+    def match(self, session: Session, data: MatchCreate, actor: Actor | None = None) -> MatchRead:
+        """Rank providers for a request and store it (text stays in the database, never in logs).
+
+        An employee matches as themselves: the requester is the signed-in employee (never
+        returned), and naming someone else as requester is refused.
+        """
         started = time.perf_counter()
+        if actor is not None and actor.is_employee:
+            if data.requester_id not in (None, actor.employee_id):
+                raise Forbidden("an employee matches as themselves: leave requester_id out or give your own")
+            data = data.model_copy(update={"requester_id": actor.employee_id})
+        elif actor is not None and not actor.is_trusted:
+            raise Forbidden("this credential may not match")
         snap = self.snapshot()
         f = data.filters
         query = self.prepare(

@@ -13,7 +13,7 @@ from conftest import AUTH
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-SAMPLE_PARAMS = {"external_id": "emp-1", "engagement_id": "1"}
+SAMPLE_PARAMS = {"external_id": "emp-1", "engagement_id": "1", "subscription_id": "1"}
 
 
 def api_routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
@@ -47,14 +47,18 @@ def test_every_v1_route_refuses_a_missing_or_wrong_credential(client: TestClient
             assert r.json()["type"] == "urn:velho:problem:unauthorized"
 
 
-def test_every_v1_operation_declares_401_and_503_and_bodies_declare_413(client: TestClient) -> None:
+def test_every_v1_operation_declares_its_security_who_may_call_and_its_errors(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["bearer"]["scheme"] == "bearer" and schemes["actingEmployee"]["name"] == "X-Velho-Acting-Employee"
     for path, operations in spec["paths"].items():
         if not path.startswith("/v1"):
             continue
         for method, op in operations.items():
+            assert {"bearer": []} in op["security"], (method, path)
+            assert "admin" in op["x-velho-access"], (method, path)
             codes = set(op["responses"])
-            assert {"401", "503"} <= codes, (method, path, codes)
+            assert {"401", "403", "503"} <= codes, (method, path, codes)
             if "requestBody" in op:
                 assert "413" in codes and "422" in codes, (method, path, codes)
 

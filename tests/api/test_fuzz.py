@@ -70,5 +70,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live: str, t
         "--report", "junit",
         "--report-dir", str(tmp_path),
     ]  # fmt: skip
-    run = subprocess.run(command, capture_output=True, text=True, timeout=900, env=os.environ | {"NO_COLOR": "1"})
+    # Run in tmp_path: schemathesis keeps a crash cache in its working directory.
+    env = os.environ | {"NO_COLOR": "1"}
+    run = subprocess.run(command, capture_output=True, text=True, timeout=900, env=env, cwd=tmp_path)
     assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-2000:]

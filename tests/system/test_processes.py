@@ -231,3 +231,40 @@ def test_the_database_going_away_gives_503_and_the_process_recovers_by_itself(
     finally:
         api.kill()
         own.close()
+
+
+def test_two_processes_deliver_each_webhook_event_once(processes) -> None:  # type: ignore[no-untyped-def]
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    got: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            got.append(self.headers["webhook-id"])
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        fast = {"VELHO_WEBHOOK_POLL_SECONDS": "0.1"}
+        a, b = processes("a", **fast), processes("b", **fast)
+        a.wait_ready()
+        b.wait_ready()
+        with a.client() as ca, b.client() as cb:
+            url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
+            assert ca.post("/v1/webhooks", json={"url": url, "events": ["profile.updated"]}).status_code == 201
+            for i in range(40):
+                client = ca if i % 2 == 0 else cb
+                assert client.put(f"/v1/employees/h{i}", json=profile(i)).status_code == 201
+        started = time.monotonic()
+        while len(got) < 40 and time.monotonic() - started < 30:
+            time.sleep(0.1)
+        time.sleep(1.0)  # anything sent twice would have arrived by now
+        assert len(got) == 40 and len(set(got)) == 40, (len(got), len(set(got)))
+    finally:
+        server.shutdown()

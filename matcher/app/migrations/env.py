@@ -5,8 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import matcher.access.models  # noqa: F401  (keys, audit log)
 import matcher.feedback.models  # noqa: F401  (engagements, ratings)
 import matcher.matching.models  # noqa: F401  (registers the matcher tables)
+import matcher.webhooks.models  # noqa: F401  (subscriptions, outbox, deliveries)
 import profiles.models  # noqa: F401
 from profiles.db import Base
 

@@ -19,7 +19,11 @@ from matcher.feedback.errors import (
     RequestNotFound,
 )
 from matcher.feedback.models import EngagementStatus as S
-from matcher.feedback.schemas import as_utc, to_read
+from matcher.feedback.schemas import to_read
+from profiles.actor import Actor
+from profiles.models import as_utc
+
+ADMIN = Actor.admin()
 
 EXCEL = "need help with excel macros"
 
@@ -157,7 +161,7 @@ class TestProposal:
         eid = org.engagement(EXCEL, "ann")
         clock.advance(hours=72)
         with org.velho.session() as s:
-            engagement = org.velho.engagements.get(s, engagement_id=eid)
+            engagement = org.velho.engagements.get(s, engagement_id=eid, actor=ADMIN)
             assert engagement.status == S.expired and engagement.expired_at == engagement.expires_at
 
     def test_provider_who_declined_is_never_proposed_for_that_request_again(self, org) -> None:  # type: ignore[no-untyped-def]

@@ -162,14 +162,17 @@ class TestEvidence:
             org.helped(text, "vic", 5, requester=["req", "nia", "pia"][i])
         assert [e.text for e in evidence_rows(velho, "vic")] == ["excel two", "excel three"]
 
-    def test_erasing_the_provider_removes_engagements_ratings_and_evidence(self, org: Any, velho: Any) -> None:
+    def test_erasing_the_provider_removes_ratings_and_evidence_and_anonymises_engagements(
+        self, org: Any, velho: Any
+    ) -> None:
         org.helped(EXCEL, "vic", 5)
         org.helped("excel pivot", "vic", 1, requester="nia")
         [ev] = evidence_rows(velho, "vic")
         with velho.session() as s:
-            velho.profiles.erase(s, external_id="vic", actor=Actor.admin())
+            velho.privacy.erase(s, external_id="vic", actor=Actor.admin())
         with velho.sessions() as s:
-            assert s.scalar(select(func.count(Engagement.id))) == 0
+            # The requesters' history keeps both engagements, with nobody named as provider.
+            assert s.scalars(select(Engagement.provider_id)).all() == [None, None]
             assert s.scalar(select(func.count(Rating.id))) == 0
             assert s.get(StrengthStatement, ev.id) is None
         assert ev.id not in set(velho.sync.index.ids().tolist()) and "vic" not in velho.sync.roster.by_external_id

@@ -1,0 +1,50 @@
+"""The signed-in employee's own view: their profile, the offers waiting for them, their engagements."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from api.auth import access
+from api.deps import ActorDep, SessionDep, VelhoDep
+from api.errors import problem_responses
+from matcher.feedback.schemas import EngagementRead
+from profiles.errors import Forbidden
+from profiles.schemas import ProfileRead
+from profiles.service import to_read
+
+router = APIRouter(prefix="/v1/me", tags=["me"])
+EMPLOYEE = access("employee")
+
+
+def _me(actor: ActorDep) -> str:
+    if actor.employee_id is None:
+        raise Forbidden("/v1/me is for an employee (a JWT, or a key acting for one)")
+    return actor.employee_id
+
+
+@router.get("", name="me.profile", response_model=ProfileRead, responses=problem_responses(401, 403, 404), **EMPLOYEE)
+def my_profile(session: SessionDep, actor: ActorDep, velho: VelhoDep, response: Response) -> ProfileRead:
+    """Your own profile, hidden or not (with its version as ETag, for `If-Match`)."""
+    employee = velho.profiles.get(session, external_id=_me(actor), actor=actor)
+    response.headers["ETag"] = f'"{employee.version}"'
+    return to_read(employee)
+
+
+@router.get(
+    "/offers", name="me.offers", response_model=list[EngagementRead], responses=problem_responses(401, 403), **EMPLOYEE
+)
+def my_offers(session: SessionDep, actor: ActorDep, velho: VelhoDep) -> list[EngagementRead]:
+    """Offers made to you that are still open (proposed or accepted), newest first: your inbox."""
+    return velho.engagements.of_employee(session, employee_id=_me(actor), offers_only=True)
+
+
+@router.get(
+    "/engagements",
+    name="me.engagements",
+    response_model=list[EngagementRead],
+    responses=problem_responses(401, 403),
+    **EMPLOYEE,
+)
+def my_engagements(session: SessionDep, actor: ActorDep, velho: VelhoDep) -> list[EngagementRead]:
+    """Every engagement you are part of, as provider or as requester, newest first."""
+    return velho.engagements.of_employee(session, employee_id=_me(actor))

@@ -1,0 +1,1 @@
+"""Who may call: integration keys, employee tokens, the audit log."""

@@ -1,0 +1,1 @@
+"""Webhooks for frontends: subscriptions, the transactional outbox, signed at-least-once delivery."""
