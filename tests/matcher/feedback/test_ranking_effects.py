@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
+from matcher.evaluation.topic_grid import GRID_RELATED_SHARE
 from matcher.feedback.models import Engagement, Rating
 from matcher.feedback.ranker import COMPONENTS, DISCOVERY_NOTE, EXPLORATION_NOTE
 from matcher.matching.schemas import MatchItem
@@ -183,7 +184,9 @@ class TestExploration:
     @pytest.fixture
     def exploring(self, velho: Any) -> Any:
         ranker = velho.matching.effects
-        ranker.weights = ranker.weights.model_copy(update={"exploration_policy": "thompson"})
+        # "Clearly unrelated" on the topic encoder's scale, as in the grid simulation (e5 uses the default).
+        update = {"exploration_policy": "thompson", "related_share": GRID_RELATED_SHARE}
+        ranker.weights = ranker.weights.model_copy(update=update)
         ranker.reset()
         return ranker
 
