@@ -145,6 +145,10 @@ def simulation_settings(config: SimConfig, scenario: Scenario, data_dir: Path) -
         index_backend="faiss",
         # Simulated time: no sweep thread on the wall clock (reads treat due offers as expired anyway).
         expiry_sweep_seconds=0,
+        # Every write waits until the index follower has applied it, however loaded the machine:
+        # a match that ran before an arrival, absence or evidence landed would break reproducibility.
+        read_your_writes_seconds=3600.0,
+        retention_sweep_seconds=0,  # request texts are read back (declines, rated history): keep them all
         ranking=scenario.ranking,
         feedback=FeedbackWeights.model_validate(weights.model_dump()),
         _env_file=None,  # type: ignore[call-arg]

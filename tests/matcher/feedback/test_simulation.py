@@ -14,7 +14,7 @@ import pytest
 from matcher.evaluation.sim_metrics import gini, hidden_discovery_curve, lorenz, summarise, window_metrics
 from matcher.evaluation.simulation import SimConfig, compare, run_simulation
 
-SMALL = SimConfig(scenario="grid", requests=450, window=150, seed=21)
+SMALL = SimConfig(scenario="grid", requests=300, window=100, seed=21)
 
 
 @pytest.mark.slow
@@ -37,7 +37,7 @@ def test_feedback_discovers_hidden_experts_and_beats_the_static_ranking(tmp_path
 
 
 def test_seeded_runs_are_reproducible(tmp_path: Path) -> None:
-    config = replace(SMALL, requests=40, window=20, seed=22)
+    config = replace(SMALL, requests=20, window=10, seed=22)
     first = run_simulation(config, tmp_path / "a")
     again = run_simulation(config, tmp_path / "b")
     assert first.requests == again.requests and first.ratings == again.ratings
