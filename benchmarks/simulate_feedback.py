@@ -31,7 +31,7 @@ from matcher.evaluation.sim_runs import SeedResult, run_seeds  # noqa: E402
 from matcher.evaluation.simulation import SimConfig, scenario_for  # noqa: E402
 
 # Requests per run and per window for each scenario (the last window is what the targets judge).
-LENGTHS = {"grid": (1500, 300), "demo": (1000, 250)}
+LENGTHS = {"grid": (900, 300), "demo": (300, 100)}
 
 
 def say(line: str) -> None:
