@@ -121,7 +121,9 @@ def org_fixture(velho: Velho) -> Org:
     o.texts = EXCEL + WOUNDS + INTERPRETING
     # Three Excel requests were filed in the previous period: the topic doubled since.
     _set(velho, o.requests["excel"][6:], created_at=o.now - timedelta(days=15))
-    # Strength bands are filled by the ranking work; here they are set as it would.
+    # The ranking stores a band with each request; set here to known values, and the Excel ones
+    # back to NULL, as for requests matched before bands existed (insights must say "unknown").
+    _set(velho, o.requests["excel"], best_strength=None)
     _set(velho, o.requests["wounds"], best_strength="weak")
     _set(velho, o.requests["interpreting"], best_strength="strong")
     for rid in o.requests["excel"][:5]:
