@@ -135,3 +135,27 @@ def test_offer_accept_complete_rate(page: Any, live: str, tmp_path: Path) -> Non
     stored = httpx.get(f"{live}/v1/engagements/{offer['id']}", headers=requester).json()
     assert stored["status"] == "completed"
     assert stored["rating"]["score"] == 4 and stored["rating"]["comment"] == "Selkeä neuvonta, kiitos"
+
+
+def test_pasted_token_sign_in_and_a_lost_update_is_refused(page: Any, live: str) -> None:
+    page.goto(f"{live}/ui/")
+    page.fill("#token", "not-a-jwt")
+    page.click("#token-form button[type=submit]")
+    page.locator("#notice.error", has_text="Virhe: the token is not a JWT").wait_for()
+    assert page.locator("#sign-in").is_visible() and not page.locator("#app").is_visible()
+
+    headers = token(live, "emp-new")
+    page.fill("#token", headers["Authorization"].removeprefix("Bearer "))
+    page.click("#token-form button[type=submit]")
+    page.locator("#who", has_text="Kirjautuneena: Veera Virta").wait_for()
+    page.click("#tab-profile")
+    # Someone else saves the profile after the page read it: the page's save must not overwrite it.
+    current = httpx.get(f"{live}/v1/me", headers=headers).json()
+    body = {k: current[k] for k in ("name", "unit", "languages", "availability", "capacity", "visible")}
+    body["strengths"] = [{"text": "asiakaspalvelu puhelimessa ja chatissa"}]
+    assert httpx.put(f"{live}/v1/employees/emp-new", json=body, headers=headers).status_code == 200
+    page.fill("#p-capacity", "7")
+    page.click("#profile-form button[type=submit]")
+    page.locator("#notice.error", has_text="Profiilia muutettiin toisaalla").wait_for()
+    assert page.locator("#p-strengths input").first.input_value() == "asiakaspalvelu puhelimessa ja chatissa"
+    assert httpx.get(f"{live}/v1/me", headers=headers).json()["capacity"] == 3
