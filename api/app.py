@@ -6,16 +6,19 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from api.body_limit import BodyLimit
 from api.errors import install_error_handlers, problem_responses
 from api.request_id import RequestId
-from api.routes import audit, employees, engagements, health, index, insights, matching, me, webhooks
+from api.routes import audit, dev, employees, engagements, health, index, insights, matching, me, webhooks
 from api.server_timing import ServerTiming
 from matcher.access.authenticator import ACTING_HEADER
 from matcher.app.settings import Settings, get_settings
@@ -84,8 +87,29 @@ def create_app(settings: Settings | None = None, *, velho: Velho | None = None) 
     app.add_middleware(ServerTiming)
     for module in (health, employees, me, matching, engagements, webhooks, audit, index, insights):
         app.include_router(module.router)
+    if settings.dev_sign_in:
+        if not settings.jwt_secret:
+            # Refused at start rather than at the first sign-in: the tokens are HS256 with this secret.
+            raise ValueError("VELHO_DEV_SIGN_IN=true needs VELHO_JWT_SECRET")
+        logger.warning("dev_sign_in_enabled hint=anyone reaching the API may sign in as any employee")
+        app.include_router(dev.router)
+    _mount_ui(app)
     _add_problem_schema(app)
     return app
+
+
+UI_DIR = Path(__file__).with_name("ui")
+
+
+def _mount_ui(app: FastAPI) -> None:
+    """The web page at /ui: static files from the package, speaking only to the public JSON API."""
+
+    @app.get("/ui", include_in_schema=False)
+    def ui_root() -> RedirectResponse:
+        # Relative asset URLs resolve against /ui/, so the bare path redirects there.
+        return RedirectResponse("/ui/", status_code=308)
+
+    app.mount("/ui/", StaticFiles(directory=UI_DIR, html=True), name="ui")
 
 
 def _generated_token() -> str:

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     jwt_employee_claim: str = "sub"
     # Clock skew allowed on exp/nbf between the identity provider and us.
     jwt_leeway_seconds: int = Field(default=30, ge=0, le=600)
+    # Dev only: `POST /v1/dev/token` mints short-lived HS256 employee JWTs with `jwt_secret` for
+    # anyone who asks, so the page can sign in as a sample employee (`velho demo --serve`). Off
+    # by default; never turn it on where real people's data lives.
+    dev_sign_in: bool = False
+    dev_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
     # Browser frontends allowed to call the API (CORS); none by default, never a wildcard.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # -- data protection --------------------------------------------------------------------

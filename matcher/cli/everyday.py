@@ -96,6 +96,11 @@ def demo(
     k: Annotated[int, typer.Option(min=1, max=20, help="results per request")] = 3,
 ) -> None:
     """Load the sample organisation (about 300 people) and answer the demo requests."""
+    run_demo(k)
+
+
+def run_demo(k: int) -> None:
+    """Load the sample organisation into the configured database and print the demo requests' answers."""
     from matcher.demo import demo_requests, organisation_path
 
     velho = started()
