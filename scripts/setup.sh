@@ -16,7 +16,10 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
 fi
 # The browser tests (tests/ui) drive Debian's chromium; install it when missing and apt-get can.
 if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 \
+  # A fresh machine may have no package lists yet: refresh them once if the first try fails.
+  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 \
+         && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1; }; } \
     || echo "setup: could not install chromium; the browser tests will skip (fail under CI=true)" >&2
 fi
 echo "velho installed in .venv ($(.venv/bin/velho --help >/dev/null && echo ok))"
