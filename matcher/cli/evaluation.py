@@ -50,36 +50,62 @@ def _print_report(rep: dict) -> None:  # type: ignore[type-arg]
 
 @app.command()
 def simulate(
-    requests: Annotated[int, typer.Option(min=1, help="simulated requests per run")] = 2000,
-    window: Annotated[int, typer.Option(min=1, help="requests per reported window")] = 200,
-    seed: Annotated[int, typer.Option(help="seed of the organisation, the people and exploration")] = 7,
+    scenario: Annotated[str, typer.Option(help="grid (10 topics × 12 providers) or demo (velho demo, e5)")] = "grid",
+    requests: Annotated[int, typer.Option(min=1, help="simulated requests per run")] = 1500,
+    window: Annotated[int, typer.Option(min=1, help="requests per reported window")] = 300,
+    seeds: Annotated[str, typer.Option(help="comma-separated seeds; the table gives mean [min–max]")] = "11",
     feedback: Annotated[bool, typer.Option("--feedback/--no-feedback", help="feedback effects on or off")] = True,
-    compare_runs: Annotated[bool, typer.Option("--compare", help="run with feedback on and off, side by side")] = False,
+    compare_runs: Annotated[bool, typer.Option("--compare", help="also run the same streams without feedback")] = False,
+    jobs: Annotated[int, typer.Option(min=1, help="runs in parallel processes")] = 1,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="a feedback weight for this run, NAME=VALUE")] = None,
     out: Annotated[Path | None, typer.Option(help="keep the simulation databases here")] = None,
 ) -> None:
-    """Simulate the feedback loop on a synthetic organisation and print per-window metrics."""
+    """Simulate the feedback loop through the real services and print per-window metrics and the target table."""
     import tempfile
-    from dataclasses import replace
 
-    from tqdm import tqdm
+    from matcher.evaluation.sim_metrics import check_targets, target_table, window_table
+    from matcher.evaluation.sim_runs import SeedResult, run_seeds
+    from matcher.evaluation.simulation import SimConfig
 
-    from matcher.evaluation.simulation import SimConfig, check_targets, compare, describe, format_table, run_simulation
-
-    config = SimConfig(requests=requests, window=window, seed=seed, feedback=feedback)
+    if scenario not in ("grid", "demo"):
+        fail(f"unknown scenario {scenario!r}: grid or demo")
+    try:
+        seed_list = [int(s) for s in seeds.split(",") if s.strip()]
+        overrides = tuple(_override(item) for item in set_ or [])
+    except ValueError as exc:
+        fail(str(exc))
+    config = SimConfig(
+        scenario=scenario,  # type: ignore[arg-type]
+        requests=requests,
+        window=window,
+        feedback=feedback,
+        overrides=overrides,
+        cache_dir=load_settings().cache_dir,  # the demo's texts are encoded once, then cached
+    )
     work = out or Path(tempfile.mkdtemp(prefix="velho-sim-"))
-    typer.echo(describe(config))
-    runs = 2 if compare_runs else 1
-    with tqdm(total=requests * runs, desc="simulating", unit="request") as bar:
-        if compare_runs:
-            on, off = compare(config, work, on_request=lambda _i: bar.update())
-        else:
-            on, off = run_simulation(replace(config), work / "run", on_request=lambda _i: bar.update()), None
-    if off is None:
-        typer.echo(f"feedback {'on' if feedback else 'off'}")
-    typer.echo(format_table(on, off))
-    if off is not None:
-        failures = check_targets(on, off)
+
+    def done(result: SeedResult) -> None:
+        typer.echo(f"seed {result.seed}, feedback {'on' if result.feedback else 'off'}: {result.seconds:.0f} s")
+
+    on, off = run_seeds(config, seed_list, work, jobs=jobs, static=compare_runs and feedback, on_done=done)
+    if not feedback:  # a static run alone: its results are the table's only column
+        on, off = off, []
+    typer.echo(window_table(on[0].windows, off[0].windows if off else None))
+    if off:
+        typer.echo(target_table([r.summary for r in on], [r.summary for r in off]))
+        failures = check_targets([r.summary for r in on], [r.summary for r in off])
         for failure in failures:
             typer.echo(f"target missed: {failure}", err=True)
         if failures:
             raise typer.Exit(code=1)
+
+
+def _override(item: str) -> tuple[str, object]:
+    """NAME=VALUE for a feedback weight; the value is parsed as JSON where it can be (numbers, true)."""
+    name, sep, value = item.partition("=")
+    if not sep or not name:
+        raise ValueError(f"--set wants NAME=VALUE, got {item!r}")
+    try:
+        return name.strip(), json.loads(value)
+    except json.JSONDecodeError:
+        return name.strip(), value

@@ -1,17 +1,27 @@
-"""The feedback-loop simulation: synthetic requesters and providers driving the real services.
+"""The feedback-loop simulation: simulated requesters and providers driving the real services.
 
-Every request goes through `MatchService.match` and every offer, answer, completion and rating
-through `EngagementService`, each in its own unit of work on a real SQLite database and FAISS
-index, exactly as the API calls them. Only the people are simulated: requesters pick among the
-top results (mostly the first) and rate by the provider's true competence plus noise; providers
-accept by their availability, decline, or never answer (the offer expires). Time is simulated.
-Texts are encoded by the seeded `TopicEncoder`, not e5, so 2,000 requests take seconds.
+Every request goes through `MatchService.match`, every offer, answer, completion and rating
+through `EngagementService`, and every arrival or absence through `ProfileService`, each in its
+own unit of work on a real SQLite database and FAISS index, exactly as the API calls them. Only
+the people and the clock are simulated:
+
+- requests arrive at a set rate (exponential gaps, in simulated days); help takes time: an
+  accepted engagement stays open for a drawn number of days, then is completed and rated by the
+  provider's true competence on the request's topic plus noise, so capacity and load bind;
+- requesters see the top k and pick with a position-bias model (rank r first with weight 1/r),
+  trying up to `max_tries` people, and ask once more if nobody accepted;
+- providers accept by temperament (habitual decliners rarely do) and availability (fewer
+  accepts the more they already have open), decline, or never answer (the offer expires);
+- newcomers join mid-run; some people are away for a while (their profile says unavailable).
+
+The request stream and every person's decisions are hashed from the seed and the request
+number, so the run with feedback off sees the same requests and the same temperaments.
 """
 
 from __future__ import annotations
 
+import hashlib
 import heapq
-import math
 import shutil
 import time
 from collections import defaultdict
@@ -19,124 +29,71 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, Literal
 
 import numpy as np
 
 from matcher.app.settings import Settings
 from matcher.app.wiring import Velho, build
-from matcher.evaluation.synthetic_org import (
-    Organisation,
-    Person,
-    build_organisation,
-    request_text,
-    topic_encoder,
-    topics,
-)
+from matcher.evaluation.scenario import Scenario, SimPerson, with_availability
 from matcher.feedback.errors import ProviderUnavailable
 from matcher.feedback.weights import FeedbackWeights
 from matcher.matching.schemas import MatchCreate
-from matcher.matching.weights import RankingWeights
 from profiles.actor import Actor
+from profiles.models import Employee
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
-# How likely a requester is to try the result at each position first (renormalised over what is left).
-POSITION_BIAS = (0.55, 0.2, 0.12, 0.08, 0.05)
 ADMIN = Actor.admin()
-
-
-# Who accepted a request: truly competent or not, and whether the profile said so.
-HELPER_CLASSES = (
-    "competent, declared",
-    "competent, hidden expert",
-    "not competent, over-claimed",
-    "not competent, other",
-)
-
-
-def helper_class(person: Person, topic: str) -> str:
-    """Which of `HELPER_CLASSES` a provider falls in for a topic."""
-    if person.competent(topic):
-        return HELPER_CLASSES[1] if person.kind == "hidden" else HELPER_CLASSES[0]
-    return HELPER_CLASSES[2] if topic in person.declared_topics else HELPER_CLASSES[3]
+ScenarioName = Literal["grid", "demo"]
 
 
 @dataclass(frozen=True)
 class SimConfig:
     """Everything that shapes one simulation run."""
 
-    requests: int = 2000
-    window: int = 200
-    seed: int = 7
-    org_size: int = 240
+    scenario: ScenarioName = "grid"
+    requests: int = 1500
+    window: int = 300
+    seed: int = 11
     k: int = 5
     feedback: bool = True
-    minutes_between_requests: float = 20.0
-    min_days: float = 1.0  # accepted help takes this long …
-    max_days: float = 5.0  # … to this long, then it is completed and rated
+    requests_per_day: float | None = None  # None: the scenario's own rate
     max_tries: int = 3  # offers a requester makes before asking again
     offer_ttl_hours: float = 48.0
-    rating_noise: float = 0.6
+    rating_noise: float = 0.5
+    load_aversion: float = 0.3  # acceptance falls by this share at full load
+    # FeedbackWeights fields to change for this run (measurements of alternatives).
+    overrides: tuple[tuple[str, Any], ...] = ()
+    # Embedding cache of the demo scenario, so each text is encoded once across runs.
+    cache_dir: Path | None = None
 
 
-@dataclass
-class Window:
-    """Metrics of one window of consecutive requests."""
+@dataclass(frozen=True)
+class RequestRecord:
+    """One simulated request: what was shown first and who (if anyone) took it."""
 
     index: int
-    requests: int = 0
-    top_competent: int = 0
-    found_competent: int = 0
-    ratings: list[int] = field(default_factory=list)
-    exposure: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    max_load: float = 0.0
-    over_capacity: int = 0
-    # Accepted help by who gave it (see `HELPER_CLASSES`).
-    accepted_by: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-
-    @property
-    def precision_at_1(self) -> float:
-        """Share of requests whose top result is truly competent."""
-        return self.top_competent / self.requests if self.requests else 0.0
-
-    @property
-    def found_share(self) -> float:
-        """Share of requests that ended with a truly competent provider accepting."""
-        return self.found_competent / self.requests if self.requests else 0.0
-
-    @property
-    def mean_rating(self) -> float:
-        """Mean of the ratings given for this window's requests."""
-        return float(np.mean(self.ratings)) if self.ratings else float("nan")
-
-    def gini(self, people: list[str]) -> float:
-        """Exposure Gini over every provider (position-discounted appearances in the results)."""
-        return gini([self.exposure.get(p, 0.0) for p in people])
+    day: float
+    topic: str
+    shown: tuple[str, ...]
+    accepted: str | None
+    labels: tuple[str, ...] = ()  # per shown result: "discovery" / "exploration" / "" (why it is there)
 
 
 @dataclass
-class SimResult:
-    """A finished run: its windows, counts and time."""
+class RunLog:
+    """Everything a run did, for the metrics (`sim_metrics.py`)."""
 
     config: SimConfig
-    windows: list[Window]
-    people: list[str]
-    counts: dict[str, int]
-    seconds: float
-
-    def rows(self) -> list[dict[str, float]]:
-        """One dict of metrics per window."""
-        return [
-            {
-                "window": w.index,
-                "precision_at_1": w.precision_at_1,
-                "mean_rating": w.mean_rating,
-                "found_competent": w.found_share,
-                "exposure_gini": w.gini(self.people),
-                "max_load": w.max_load,
-                "over_capacity": float(w.over_capacity),
-            }
-            for w in self.windows
-        ]
+    scenario: Scenario
+    requests: list[RequestRecord] = field(default_factory=list)
+    ratings: list[tuple[int, str, str, int]] = field(default_factory=list)  # (request, provider, topic, score)
+    engaged: list[tuple[int, str, str, float]] = field(default_factory=list)  # (request, provider, topic, day)
+    max_load: list[float] = field(default_factory=list)  # per request: highest open load / capacity
+    over_capacity: list[int] = field(default_factory=list)  # per request: providers above capacity
+    joined: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    seconds: float = 0.0
 
 
 class SimClock:
@@ -148,18 +105,39 @@ class SimClock:
     def __call__(self) -> datetime:
         return self.now
 
+    def day(self) -> float:
+        """Days since the start."""
+        return (self.now - START).total_seconds() / 86400.0
 
-def gini(values: list[float]) -> float:
-    """Gini coefficient (0 = everyone equal, → 1 = one takes all)."""
-    x = np.sort(np.asarray(values, dtype=np.float64))
-    n = len(x)
-    if n == 0 or x.sum() <= 0:
-        return 0.0
-    return float((2.0 * np.sum(np.arange(1, n + 1) * x)) / (n * x.sum()) - (n + 1) / n)
+    def at(self, day: float) -> None:
+        """Move to a day (never backwards)."""
+        self.now = max(self.now, START + timedelta(days=day))
 
 
-def simulation_settings(config: SimConfig, data_dir: Path) -> Settings:
-    """Settings for a run: its own SQLite file, no language correction (synthetic vectors)."""
+def draw(seed: int, *parts: object) -> float:
+    """A reproducible uniform number in [0, 1) for one decision."""
+    digest = hashlib.blake2b(":".join(map(str, (seed, *parts))).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2.0**64
+
+
+def scenario_for(config: SimConfig) -> Scenario:
+    """The scenario a config names, built for its seed and length."""
+    if config.scenario == "demo":
+        from matcher.evaluation.demo_scenario import DEMO_RATE, build_demo
+
+        rate = config.requests_per_day or DEMO_RATE
+        return build_demo(config.seed, run_days=config.requests / rate, cache_dir=config.cache_dir)
+    from matcher.evaluation.topic_grid import GRID_RATE, build_grid
+
+    rate = config.requests_per_day or GRID_RATE
+    return build_grid(config.seed, run_days=config.requests / rate)
+
+
+def simulation_settings(config: SimConfig, scenario: Scenario, data_dir: Path) -> Settings:
+    """Settings for a run: its own SQLite file and index, the scenario's ranking weights."""
+    weights = FeedbackWeights(
+        enabled=config.feedback, offer_ttl_hours=config.offer_ttl_hours, exploration_seed=config.seed
+    ).model_copy(update={**scenario.feedback, **dict(config.overrides)})
     return Settings(
         data_dir=data_dir,
         database_url=f"sqlite:///{data_dir / 'simulation.db'}",
@@ -167,211 +145,232 @@ def simulation_settings(config: SimConfig, data_dir: Path) -> Settings:
         index_backend="faiss",
         # Simulated time: no sweep thread on the wall clock (reads treat due offers as expired anyway).
         expiry_sweep_seconds=0,
-        ranking=RankingWeights(centering_strength=0.0),
-        feedback=FeedbackWeights(
-            enabled=config.feedback, offer_ttl_hours=config.offer_ttl_hours, exploration_seed=config.seed
-        ),
+        # Every write waits until the index follower has applied it, however loaded the machine:
+        # a match that ran before an arrival, absence or evidence landed would break reproducibility.
+        read_your_writes_seconds=3600.0,
+        retention_sweep_seconds=0,  # request texts are read back (declines, rated history): keep them all
+        ranking=scenario.ranking,
+        feedback=FeedbackWeights.model_validate(weights.model_dump()),
         _env_file=None,  # type: ignore[call-arg]
     )
 
 
-def run_simulation(config: SimConfig, data_dir: Path, *, on_request: Callable[[int], None] | None = None) -> SimResult:
+def run_simulation(
+    config: SimConfig,
+    data_dir: Path,
+    *,
+    scenario: Scenario | None = None,
+    on_request: Callable[[int], None] | None = None,
+) -> RunLog:
     """Run one seeded simulation in a fresh store under `data_dir`."""
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
     started = time.perf_counter()
-    org = build_organisation(config.org_size, seed=config.seed)
-    velho = build(simulation_settings(config, data_dir), encoder=topic_encoder(seed=config.seed))
+    scenario = scenario or scenario_for(config)
+    velho = build(simulation_settings(config, scenario, data_dir), encoder=scenario.make_encoder())
     clock = SimClock()
     velho.engagements.clock = clock
     if velho.matching.effects is not None:
         velho.matching.effects.clock = clock  # type: ignore[attr-defined]
+    log = RunLog(config, scenario)
     try:
         velho.start()
-        with velho.session() as s:
-            velho.profiles.upsert_many(s, rows=[(p.external_id, p.profile) for p in org.people])
-        run = _Run(config, org, velho, clock)
-        for i in range(config.requests):
-            run.step(i)
+        run = _Run(config, scenario, velho, clock, log)
+        run.begin()
+        for i, request in enumerate(run.stream):
+            run.step(i, *request)
             if on_request is not None:
                 on_request(i)
         run.finish()
     finally:
         velho.close()
-    return SimResult(
-        config, run.windows, [p.external_id for p in org.people], dict(run.counts), time.perf_counter() - started
-    )
+    log.seconds = time.perf_counter() - started
+    return log
+
+
+def compare(
+    config: SimConfig, data_dir: Path, *, on_request: Callable[[int], None] | None = None
+) -> tuple[RunLog, RunLog]:
+    """The same seeded stream with feedback on and off (the static baseline)."""
+    scenario = scenario_for(config)
+    on = run_simulation(replace(config, feedback=True), data_dir / "on", scenario=scenario, on_request=on_request)
+    off = run_simulation(replace(config, feedback=False), data_dir / "off", scenario=scenario, on_request=on_request)
+    return on, off
+
+
+def request_stream(config: SimConfig, scenario: Scenario) -> list[tuple[float, str, str, str]]:
+    """(day, topic, requester, text) of every request: the same whatever the ranking does."""
+    rng = np.random.default_rng([config.seed, 1])
+    rate = scenario.requests_per_day if config.requests_per_day is None else config.requests_per_day
+    days = np.cumsum(rng.exponential(1.0 / rate, size=config.requests))
+    weights = np.array([scenario.topic_weights[t] for t in scenario.topics])
+    topics = rng.choice(scenario.topics, size=config.requests, p=weights / weights.sum())
+    present = [p.external_id for p in scenario.people if p.joins_day <= 0]
+    requesters = rng.choice(present, size=config.requests)
+    out = []
+    for day, topic, requester in zip(days, topics, requesters, strict=True):
+        texts = scenario.phrasings[str(topic)]
+        out.append((float(day), str(topic), str(requester), texts[int(rng.integers(len(texts)))]))
+    return out
 
 
 class _Run:
-    """The state of one run: pending completions, windows, counters."""
+    """The state of one run: the event queue, the people, the log."""
 
-    def __init__(self, config: SimConfig, org: Organisation, velho: Velho, clock: SimClock) -> None:
-        self.config, self.org, self.velho, self.clock = config, org, velho, clock
-        self.people = org.by_id()
-        self.rng = np.random.default_rng(config.seed + 1)
-        self.topics = topics()
-        self.topic_p = np.array([org.topic_weights[t] for t in self.topics])
-        self.pending: list[tuple[datetime, int, int, str, int]] = []  # (due, seq, engagement, provider, window)
-        self.windows: list[Window] = []
-        self.counts: dict[str, int] = defaultdict(int)
-        self.ids = [p.external_id for p in org.people]
-        self._topic_of: dict[int, str] = {}
+    def __init__(self, config: SimConfig, scenario: Scenario, velho: Velho, clock: SimClock, log: RunLog) -> None:
+        self.config, self.scenario, self.velho, self.clock, self.log = config, scenario, velho, clock, log
+        self.people = scenario.by_id()
+        self.stream = request_stream(config, scenario)
+        self.events: list[tuple[float, int, str, tuple[Any, ...]]] = []
+        self._seq = 0
+        self._capacities: dict[int, int] = {}
 
-    def step(self, i: int) -> None:
-        cfg = self.config
-        self.clock.now += timedelta(minutes=cfg.minutes_between_requests)
-        self._complete_due()
-        if i % cfg.window == 0:
-            self.windows.append(Window(index=len(self.windows) + 1))
-        win = self.windows[-1]
-        topic = str(self.rng.choice(self.topics, p=self.topic_p))
-        requester = str(self.rng.choice(self.ids))
-        text = request_text(topic, self.rng)
-        win.requests += 1
-        for attempt in range(2):  # ask, and once more if nobody accepted
+    def _push(self, day: float, kind: str, *payload: Any) -> None:
+        self._seq += 1
+        heapq.heappush(self.events, (day, self._seq, kind, payload))
+
+    def begin(self) -> None:
+        """Everyone present at the start joins; arrivals and absences are scheduled."""
+        start = [p for p in self.scenario.people if p.joins_day <= 0]
+        with self.velho.session() as s:
+            self.velho.profiles.upsert_many(s, rows=[(p.external_id, p.profile) for p in start])
+        self.log.joined.update({p.external_id: 0.0 for p in start})
+        for p in self.scenario.people:
+            if p.joins_day > 0:
+                self._push(p.joins_day, "join", p.external_id)
+            if p.away is not None:
+                self._push(max(p.away[0], p.joins_day), "away", p.external_id)
+                self._push(p.away[1], "back", p.external_id)
+
+    def _advance(self, day: float, *, everything: bool = False) -> None:
+        while self.events and (everything or self.events[0][0] <= day):
+            when, _, kind, payload = heapq.heappop(self.events)
+            self.clock.at(when)
+            getattr(self, f"_on_{kind}")(*payload)
+        self.clock.at(day)
+
+    def _write_profile(self, person: SimPerson, availability: Literal["available", "unavailable"]) -> None:
+        with self.velho.session() as s:
+            self.velho.profiles.upsert(
+                s, external_id=person.external_id, data=with_availability(person.profile, availability), actor=ADMIN
+            )
+
+    def _on_join(self, eid: str) -> None:
+        self._write_profile(self.people[eid], "available")
+        self.log.joined[eid] = self.clock.day()
+
+    def _on_away(self, eid: str) -> None:
+        if eid in self.log.joined:
+            self._write_profile(self.people[eid], "unavailable")
+            self.log.counts["away"] += 1
+
+    def _on_back(self, eid: str) -> None:
+        if eid in self.log.joined:
+            self._write_profile(self.people[eid], "available")
+
+    def _on_complete(self, engagement_id: int, provider: str, index: int, topic: str) -> None:
+        person = self.people[provider]
+        seed = self.config.seed
+        noise = float(np.sqrt(-2 * np.log(max(draw(seed, "r1", index, provider), 1e-12))))
+        noise *= float(np.cos(2 * np.pi * draw(seed, "r2", index, provider))) * self.config.rating_noise
+        score = int(min(5, max(1, round(1 + 4 * person.competence.get(topic, 0.0) + noise))))
+        with self.velho.session() as s:
+            self.velho.engagements.complete(s, engagement_id=engagement_id, actor=ADMIN)
+            self.velho.engagements.rate(s, engagement_id=engagement_id, score=score, actor=ADMIN)
+        self.log.ratings.append((index, provider, topic, score))
+
+    def step(self, i: int, day: float, topic: str, requester: str, text: str) -> None:
+        """One request: match, offer in the requester's order of choice, ask again if nobody accepted."""
+        self._advance(day)
+        first: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+        accepted = None
+        for attempt in range(2):
             with self.velho.session() as s:
-                out = self.velho.matching.match(s, MatchCreate(text=text, k=cfg.k, requester_id=requester))
-            shown = [r.external_id for r in out.results]
-            if attempt == 0:
-                self.counts["requests"] += 1
-                if shown and self.people[shown[0]].competent(topic):
-                    win.top_competent += 1
-                for rank, pid in enumerate(shown, start=1):
-                    win.exposure[pid] += 1.0 / math.log2(rank + 1)
+                out = self.velho.matching.match(s, MatchCreate(text=text, k=self.config.k, requester_id=requester))
+            shown = tuple(r.external_id for r in out.results)
+            if first is None:
+                first = (shown, tuple(_label(r.components) for r in out.results))
             else:
-                self.counts["asked_again"] += 1
-            accepted = self._offer(out.request_id, shown, topic, win)
-            self._measure_load(win)
+                self.log.counts["asked_again"] += 1
+            accepted = self._offer(i, attempt, out.request_id, list(shown), topic)
             if accepted is not None:
-                win.accepted_by[helper_class(self.people[accepted], topic)] += 1
-                if self.people[accepted].competent(topic):
-                    win.found_competent += 1
-                return
+                break
+        self._measure_load()
+        assert first is not None
+        self.log.requests.append(RequestRecord(i, day, topic, first[0], accepted, first[1]))
 
-    def _offer(self, request_id: str, shown: list[str], topic: str, win: Window) -> str | None:
+    def _offer(self, i: int, attempt: int, request_id: str, shown: list[str], topic: str) -> str | None:
         """Offer to results in the requester's order of choice until one accepts (or tries run out)."""
-        cfg = self.config
+        cfg, seed = self.config, self.config.seed
         left = list(shown)
-        for _ in range(cfg.max_tries):
+        for t in range(cfg.max_tries):
             if not left:
                 return None
-            bias = np.array(POSITION_BIAS[: len(left)] + (0.05,) * max(0, len(left) - len(POSITION_BIAS)))
-            pid = left.pop(int(self.rng.choice(len(left), p=bias / bias.sum())))
+            bias = np.array([1.0 / (rank + 1) for rank in range(len(left))])
+            cut = np.cumsum(bias / bias.sum())
+            pick = min(int(np.searchsorted(cut, draw(seed, "pick", i, attempt, t))), len(left) - 1)
+            pid = left.pop(pick)
             try:
                 with self.velho.session() as s:
                     engagement, _ = self.velho.engagements.propose(
                         s, request_id=request_id, provider_id=pid, actor=ADMIN
                     )
-                    eid = engagement.id
+                    assert engagement.provider_id is not None  # only erasure clears it; nobody is erased here
+                    eid, open_now = engagement.id, self._open(s, engagement.provider_id)
             except ProviderUnavailable:
-                self.counts["refused_at_proposal"] += 1
+                self.log.counts["refused_at_proposal"] += 1
                 continue
-            self.counts["offers"] += 1
+            self.log.counts["offers"] += 1
             person = self.people[pid]
-            if self.rng.random() < person.accept_prob:
+            capacity = max(person.profile.capacity, 1)
+            busy = max(0, open_now - 1) / capacity  # open before this offer
+            if draw(seed, "accept", i, pid) < person.accept_prob * (1.0 - cfg.load_aversion * busy):
                 with self.velho.session() as s:
                     self.velho.engagements.accept(s, engagement_id=eid, actor=ADMIN, actor_id=pid)
-                days = self.rng.uniform(cfg.min_days, cfg.max_days)
-                due = self.clock.now + timedelta(days=float(days))
-                heapq.heappush(self.pending, (due, eid, eid, pid, len(self.windows) - 1))
-                self.counts["accepted"] += 1
-                self._topic_of[eid] = topic
+                low, high = self.scenario.help_days
+                days = low + (high - low) * draw(seed, "days", i, pid)
+                self._push(self.clock.day() + days, "complete", eid, pid, i, topic)
+                self.log.engaged.append((i, pid, topic, self.clock.day()))
+                self.log.counts["accepted"] += 1
                 return pid
-            if self.rng.random() < person.silent_share:
-                self.counts["unanswered"] += 1  # left to expire
+            if draw(seed, "silent", i, pid) < person.silent_share:
+                self.log.counts["unanswered"] += 1  # left to expire
                 continue
             with self.velho.session() as s:
                 self.velho.engagements.decline(s, engagement_id=eid, actor=ADMIN, actor_id=pid, reason="busy")
-            self.counts["declined"] += 1
+            self.log.counts["declined"] += 1
         return None
 
-    def _complete_due(self, *, everything: bool = False) -> None:
-        while self.pending and (everything or self.pending[0][0] <= self.clock.now):
-            due, _, eid, pid, window = heapq.heappop(self.pending)
-            if everything and due > self.clock.now:
-                self.clock.now = due
-            topic = self._topic_of.pop(eid)
-            truth = self.people[pid].competence.get(topic, 0.0)
-            noisy = 1 + 4 * truth + self.rng.normal(0.0, self.config.rating_noise)
-            score = int(min(5, max(1, round(noisy))))
-            with self.velho.session() as s:
-                self.velho.engagements.complete(s, engagement_id=eid, actor=ADMIN)
-                self.velho.engagements.rate(s, engagement_id=eid, score=score, actor=ADMIN)
-            self.windows[window].ratings.append(score)
-            self.counts["rated"] += 1
+    def _open(self, session: Any, provider_id: int) -> int:
+        loads = self.velho.engagements.repo.open_loads(session, now=self.clock.now, provider_ids=[provider_id])
+        return loads.get(provider_id, 0)
 
-    def _measure_load(self, win: Window) -> None:
+    def _measure_load(self) -> None:
         """Highest open load against capacity right now, read from the database."""
         with self.velho.reading() as s:
             loads = self.velho.engagements.repo.open_loads(s, now=self.clock.now)
-        for pid, n in loads.items():
-            emp = self.velho.sync.roster.employees.get(pid)
-            if emp is None or emp.capacity <= 0:
-                continue
-            win.max_load = max(win.max_load, n / emp.capacity)
-            if n > emp.capacity:
-                win.over_capacity += 1
+            worst, over = 0.0, 0
+            for pid, n in loads.items():
+                capacity = self._capacity(s, pid)
+                over += int(n > capacity)
+                if capacity > 0:
+                    worst = max(worst, n / capacity)
+        self.log.max_load.append(worst)
+        self.log.over_capacity.append(over)
+
+    def _capacity(self, session: Any, employee_id: int) -> int:
+        """A provider's capacity as stored (also while they are away and out of the index)."""
+        if employee_id not in self._capacities:
+            employee = session.get(Employee, employee_id)
+            self._capacities[employee_id] = employee.capacity if employee is not None else 0
+        return self._capacities[employee_id]
 
     def finish(self) -> None:
-        """Complete and rate everything still running, so every window has its ratings."""
-        self._complete_due(everything=True)
+        """Complete and rate everything still running, so every request has its rating."""
+        self._advance(self.clock.day(), everything=True)
 
 
-def compare(
-    config: SimConfig, data_dir: Path, *, on_request: Callable[[int], None] | None = None
-) -> tuple[SimResult, SimResult]:
-    """The same seeded run with feedback on and off (the baseline)."""
-    on = run_simulation(replace(config, feedback=True), data_dir / "feedback-on", on_request=on_request)
-    off = run_simulation(replace(config, feedback=False), data_dir / "feedback-off", on_request=on_request)
-    return on, off
-
-
-def describe(config: SimConfig) -> str:
-    """One paragraph on what was simulated."""
-    org = build_organisation(config.org_size, seed=config.seed)
-    kinds: dict[str, int] = defaultdict(int)
-    for p in org.people:
-        kinds[p.kind] += 1
-    return (
-        f"Synthetic organisation of {len(org.people)} ({kinds['honest']} honest, {kinds['overclaimer']} over-claimers, "
-        f"{kinds['hidden']} hidden experts, {kinds['reluctant']} reluctant), {len(topics())} topics; "
-        f"{config.requests} requests (k={config.k}), windows of {config.window}, seed {config.seed}. "
-        "Vectors from the seeded synthetic TopicEncoder (not e5); real MatchService, EngagementService, SQLite, FAISS."
-    )
-
-
-def format_table(on: SimResult, off: SimResult | None = None) -> str:
-    """Per-window table, feedback on beside the baseline."""
-    head = f"{'window':>6} {'p@1':>11} {'rating':>11} {'found':>11} {'gini':>11} {'max load':>11}"
-    sub = f"{'':>6} " + " ".join(f"{'on':>5} {'off':>5}" for _ in range(5))
-    lines = [head, sub]
-    off_rows = off.rows() if off is not None else [None] * len(on.windows)
-    for a, b in zip(on.rows(), off_rows, strict=True):
-        cells = []
-        for key in ("precision_at_1", "mean_rating", "found_competent", "exposure_gini", "max_load"):
-            fmt = "{:5.2f}"
-            cells.append(f"{fmt.format(a[key])} {fmt.format(b[key]) if b else '   - '}")
-        lines.append(f"{int(a['window']):>6} " + " ".join(cells))
-    return "\n".join(lines)
-
-
-def check_targets(on: SimResult, off: SimResult, *, min_gain: float = 0.20) -> list[str]:
-    """The issue's targets; returns what failed (empty when all are met)."""
-    failures: list[str] = []
-    a, b = on.rows()[-1], off.rows()[-1]
-    gain = a["precision_at_1"] - b["precision_at_1"]
-    if gain < min_gain:
-        failures.append(f"last-window precision@1 gain {gain:+.2f} < {min_gain:+.2f}")
-    for result, name in ((on, "feedback on"), (off, "feedback off")):
-        over = sum(w.over_capacity for w in result.windows)
-        if over:
-            failures.append(f"{name}: {over} observations over capacity")
-    gini_on = [r["exposure_gini"] for r in on.rows()]
-    gini_off = [r["exposure_gini"] for r in off.rows()]
-    if float(np.mean(gini_on)) > float(np.mean(gini_off)) or gini_on[-1] > gini_off[-1]:
-        failures.append(
-            f"exposure Gini worse than baseline (mean {np.mean(gini_on):.3f} vs {np.mean(gini_off):.3f}, "
-            f"last window {gini_on[-1]:.3f} vs {gini_off[-1]:.3f})"
-        )
-    return failures
+def _label(components: dict[str, float]) -> str:
+    if components.get("discovery", 0.0) > 0:
+        return "discovery"
+    return "exploration" if components.get("exploration", 0.0) > 0 else ""

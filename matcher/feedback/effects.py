@@ -1,10 +1,25 @@
-"""Pure functions of the feedback effects: no I/O, every constant passed in (from `FeedbackWeights`)."""
+"""Pure functions of the feedback effects: no I/O, every constant passed in (from `FeedbackWeights`).
+
+The explore/exploit policy is a per-provider competence posterior for the request at hand:
+a Beta distribution over "how well would this person help with *this* request", whose prior
+mean comes from semantic relevance (relative to the best candidate) and whose evidence is the
+provider's ratings on *similar* past requests, each weighted by how similar it was. Exploration
+is optimism drawn from that posterior (optimistic Thompson sampling, or UCB), so a related but
+vaguely described colleague gets a real chance while the uncertainty lasts, and loses it as
+ratings come in.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+Policy = Literal["thompson", "ucb", "greedy"]
 
 
 def bayesian_average(total: float, count: int, *, prior_mean: float, prior_weight: float) -> float:
@@ -52,58 +67,106 @@ def load_penalty(open_count: int, capacity: int, *, start: float, weight: float)
     return -weight * (share - start) / (1.0 - start)
 
 
-def low_rating_penalty(
-    similarities_and_scores: list[tuple[float, int]], *, low_max: int, floor: float, weight: float
-) -> float:
-    """Non-positive: the worst (similarity-scaled, severity-scaled) of a provider's low ratings.
+# -- the competence posterior ---------------------------------------------------------------
 
-    Severity is (low_max + 1 − score) / low_max (with low_max 2: a 1 counts fully, a 2 half);
-    closeness rises linearly from 0 at `floor` cosine between the requests to 1 at identical.
+
+def rating_success(score: float) -> float:
+    """A 1–5 rating (or mean rating) as a success in [0, 1]: 1 → 0, 3 → 0.5, 5 → 1."""
+    return (min(max(score, 1), 5) - 1) / 4.0
+
+
+def relevance_share(relevance: float, best: float) -> float:
+    """Relevance as a share of the best candidate's (1 for the best); 0 when nothing is relevant."""
+    if best <= 0 or math.isnan(relevance):
+        return 0.0
+    return max(0.0, min(1.0, relevance / best))
+
+
+def is_related(relevance: float, best: float, *, share: float) -> bool:
+    """Not clearly unrelated: relevance at least `share` × the best relevance (and the best is positive).
+
+    "Clearly unrelated" is relative to the best candidate, so the rule means the same on any
+    encoder's similarity scale: with share 0.4 and a best of 0.62, 0.25 is related and 0.24 is not.
     """
-    worst = 0.0
-    for sim, score in similarities_and_scores:
-        if score > low_max or sim <= floor:
+    return best > 0 and not math.isnan(relevance) and relevance >= share * best
+
+
+def similarity_weight(similarity: float, *, floor: float, full: float) -> float:
+    """How much a past request counts for this one: 0 up to `floor` cosine, rising to 1 at `full`."""
+    if similarity <= floor:
+        return 0.0
+    return min(1.0, (similarity - floor) / max(full - floor, 1e-9))
+
+
+def competence_prior(share: float, *, top: float, slope: float, floor: float) -> float:
+    """Prior mean of competence from relevance: `top` for the best match, lower by `slope` per share below it."""
+    return float(min(top, max(floor, top - slope * (1.0 - share))))
+
+
+@dataclass(frozen=True)
+class Competence:
+    """Beta(alpha, beta) belief about how well a provider would help with this request."""
+
+    alpha: float
+    beta: float
+    prior_mean: float
+    weight: float  # similarity-weighted number of ratings behind it
+
+    @property
+    def mean(self) -> float:
+        """Posterior mean."""
+        return self.alpha / (self.alpha + self.beta)
+
+    @property
+    def sd(self) -> float:
+        """Posterior standard deviation."""
+        n = self.alpha + self.beta
+        return math.sqrt(self.alpha * self.beta / (n * n * (n + 1.0)))
+
+
+def competence_posterior(
+    prior_mean: float, history: Iterable[tuple[float, int]], *, strength: float, floor: float, full: float
+) -> Competence:
+    """The prior (`strength` pseudo-ratings at `prior_mean`) updated by (similarity, rating) pairs.
+
+    A rating on a request as similar as `full` counts as one observation, one below `floor` not at
+    all, so a 1 on a printer question does not lower an Excel expert's chances with Excel.
+    """
+    prior_mean = min(max(prior_mean, 1e-3), 1 - 1e-3)
+    alpha, beta, weight = strength * prior_mean, strength * (1.0 - prior_mean), 0.0
+    for similarity, score in history:
+        w = similarity_weight(similarity, floor=floor, full=full)
+        if w <= 0:
             continue
-        closeness = min(1.0, (sim - floor) / (1.0 - floor))
-        severity = (low_max + 1 - score) / low_max
-        worst = max(worst, closeness * severity)
-    return -weight * worst
+        s = rating_success(score)
+        alpha += w * s
+        beta += w * (1.0 - s)
+        weight += w
+    return Competence(alpha, beta, prior_mean, weight)
+
+
+def _rng(seed: int, draw: int, employee_id: int) -> np.random.Generator:
+    digest = hashlib.blake2b(f"{seed}:{draw}:{employee_id}".encode(), digest_size=8).digest()
+    return np.random.default_rng(int.from_bytes(digest, "big"))
 
 
 def unit_draw(seed: int, draw: int, employee_id: int) -> float:
     """A reproducible uniform number in [0, 1) for one provider in one ranking."""
-    digest = hashlib.blake2b(f"{seed}:{draw}:{employee_id}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") / 2.0**64
+    return float(_rng(seed, draw, employee_id).random())
 
 
-def exploration_bonus(engagements: int, *, u: float, bound: float, pseudo_count: float) -> float:
-    """Optimism for the little-tried: `bound` × u × n0 / (n0 + engagements), so always below `bound`."""
-    return bound * min(max(u, 0.0), 1.0 - 1e-12) * pseudo_count / (pseudo_count + max(engagements, 0))
+def optimism(belief: Competence, *, policy: Policy, seed: int, draw: int, employee_id: int, ucb_z: float) -> float:
+    """Non-negative competence optimism above the posterior mean.
 
-
-def exploration_bonuses(
-    relevance: Mapping[int, float],
-    engagements: Mapping[int, int],
-    *,
-    seed: int,
-    draw: int,
-    bound: float,
-    margin: float,
-    pseudo_count: float,
-) -> dict[int, float]:
-    """Bonus per candidate, only for those within `margin` of the most relevant one.
-
-    Because each bonus is below `bound` < `margin`, exploration can only reorder candidates whose
-    relevance differs by less than `bound`: it never lifts a clearly less relevant person over a
-    more relevant one, and never anyone outside the band of the best.
+    - `thompson`: optimistic Thompson sampling, max(0, θ − mean) for θ drawn from the posterior
+      (reproducible: the draw is a hash of seed, request number and employee);
+    - `ucb`: `ucb_z` posterior standard deviations;
+    - `greedy`: none.
+    Never negative, so exploration only ever lifts, and only as far as the uncertainty allows.
     """
-    if not relevance or bound <= 0:
-        return {}
-    best = max(relevance.values())
-    out: dict[int, float] = {}
-    for eid, rel in relevance.items():
-        if rel < best - margin or math.isnan(rel):
-            continue
-        u = unit_draw(seed, draw, eid)
-        out[eid] = exploration_bonus(engagements.get(eid, 0), u=u, bound=bound, pseudo_count=pseudo_count)
-    return out
+    if policy == "greedy":
+        return 0.0
+    if policy == "ucb":
+        return ucb_z * belief.sd
+    theta = float(_rng(seed, draw, employee_id).beta(belief.alpha, belief.beta))
+    return max(0.0, theta - belief.mean)

@@ -1,9 +1,9 @@
-"""Applies the feedback effects to `MatchService` candidates as named score components.
+"""Applies the feedback policy to `MatchService` candidates as named score components.
 
 One `FeedbackRanker` per process (built in `wiring.py`); `prepare` opens one `FeedbackPass` per
 request, which knows who to keep out of the search (at capacity, declined this request) and then
-adds the components and the notes explanations show. Aggregates are read in bulk for the whole
-candidate list, never per candidate.
+adds the components (`policy.py`) and the notes explanations show. Aggregates are read in bulk
+for the whole candidate list, never per candidate.
 """
 
 from __future__ import annotations
@@ -18,14 +18,16 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from embeddings.encoder import Vectors
-from matcher.feedback.effects import (
-    at_capacity,
-    bayesian_average,
-    exploration_bonuses,
-    load_penalty,
-    low_rating_penalty,
-    quality_score,
-    responsiveness_score,
+from matcher.feedback.effects import at_capacity, bayesian_average
+from matcher.feedback.policy import (
+    COMPONENTS,
+    ProviderView,
+    Scored,
+    moved_down_by,
+    moved_up_by,
+    place_discovery,
+    score_candidates,
+    similar_ratings,
 )
 from matcher.feedback.repository import EngagementRepository, ProviderStats
 from matcher.feedback.service import Clock
@@ -36,9 +38,12 @@ from matcher.matching.ranking import relevance
 from matcher.matching.weights import RankingWeights
 from profiles.models import StatementKind, as_utc, utcnow
 
-COMPONENTS = ("quality", "responsiveness", "evidence", "low_ratings", "load", "exploration")
 # Components this small are not worth a note in the explanation.
 NOTE_THRESHOLD = 0.002
+DISCOVERY_NOTE = "hasn't helped with this yet: a chance to discover them"
+EXPLORATION_NOTE = "placed higher than their record alone would place them, to learn how they help (exploration)"
+
+__all__ = ["COMPONENTS", "DISCOVERY_NOTE", "EXPLORATION_NOTE", "FeedbackPass", "FeedbackRanker"]
 
 
 class FeedbackRanker:
@@ -71,7 +76,7 @@ class FeedbackRanker:
                 self.weights = self.weights.model_copy(update={"exploration_seed": seed})
 
     def prepare(
-        self, session: Session, snap: IndexSnapshot, *, requester_id: str | None, text: str
+        self, session: Session, snap: IndexSnapshot, *, requester_id: str | None, text: str, k: int
     ) -> FeedbackPass | None:
         """Collect who must not be returned (at capacity, declined this request); None when feedback is off.
 
@@ -95,7 +100,7 @@ class FeedbackRanker:
             declined = self.repo.declined_same_request(session, requester_id=requester_id, text=text)
         with self._lock:
             draw = next(self._draws)
-        return FeedbackPass(self, session, snap, now, loads, frozenset(deny | declined), draw)
+        return FeedbackPass(self, session, snap, now, loads, frozenset(deny | declined), draw, k)
 
     def _capacity_zero(self, snap: IndexSnapshot) -> frozenset[int]:
         """Employees who take no offers at all, recomputed only when the roster changed."""
@@ -117,7 +122,9 @@ class FeedbackPass:
     loads: dict[int, int]
     deny: frozenset[int]
     draw: int
+    k: int
     stats: dict[int, ProviderStats] = field(default_factory=dict)
+    scored: dict[int, Scored] = field(default_factory=dict)
 
     def apply(self, candidates: Sequence[Candidate], query: Vectors) -> None:
         """Add every feedback component (and its note) to each candidate, in place."""
@@ -129,57 +136,37 @@ class FeedbackPass:
         self.stats = r.repo.provider_stats(self.session, provider_ids=ids, now=self.now)
         total, n = r.repo.rating_totals(self.session)
         org_mean = bayesian_average(total, n, prior_mean=w.quality_default_mean, prior_weight=w.quality_prior_weight)
-        low = self._low_rating_similarities(ids, query)
+        history = self._history(ids, query)
         roster = self.snap.roster
-        base: dict[int, float] = {}
+        views = []
         for c in candidates:
+            self._split_evidence(c, rw)
             s = self.stats.get(c.employee_id, ProviderStats())
             emp = roster.employees.get(c.employee_id)
-            capacity = emp.capacity if emp is not None else 0
-            comp = c.components
-            self._split_evidence(c, rw)
-            comp["quality"] = quality_score(
-                s.rating_total,
-                s.rating_count,
-                org_mean=org_mean,
-                prior_weight=w.quality_prior_weight,
-                weight=w.quality_weight,
+            views.append(
+                ProviderView(
+                    employee_id=c.employee_id,
+                    relevance=c.components["relevance"] + c.components["evidence"],
+                    history=history.get(c.employee_id, ()),
+                    accepts=s.accepts,
+                    declines=s.declines,
+                    expiries=s.expiries,
+                    rating_total=s.rating_total,
+                    rating_count=s.rating_count,
+                    open_now=self.loads.get(c.employee_id, 0),
+                    capacity=emp.capacity if emp is not None else 0,
+                )
             )
-            comp["responsiveness"] = responsiveness_score(
-                s.accepts,
-                s.declines,
-                s.expiries,
-                alpha=w.accept_prior_alpha,
-                beta=w.accept_prior_beta,
-                expiry_weight=w.expiry_weight,
-                weight=w.responsiveness_weight,
-            )
-            comp["low_ratings"] = low_rating_penalty(
-                low.get(c.employee_id, []),
-                low_max=w.low_rating_max,
-                floor=w.low_rating_similarity_floor,
-                weight=w.low_rating_weight,
-            )
-            open_now = self.loads.get(c.employee_id, 0)
-            comp["load"] = load_penalty(open_now, capacity, start=w.load_start, weight=w.load_weight)
-            base[c.employee_id] = comp["relevance"] + comp["evidence"]
-            self._notes(c, s, open_now, capacity)
-        bonuses = exploration_bonuses(
-            base,
-            {eid: s.engagements for eid, s in self.stats.items()},
-            seed=w.exploration_seed,
-            draw=self.draw,
-            bound=w.exploration_bonus,
-            margin=w.exploration_margin,
-            pseudo_count=w.exploration_pseudo_count,
-        )
+        scored = score_candidates(views, w, org_mean=org_mean, draw=self.draw)
+        for sc in scored.values():  # report (and order by) what the response shows
+            sc.components = {key: round(v, 6) + 0.0 for key, v in sc.components.items()}  # no "-0.0"
+        picked = place_discovery(scored, k=self.k, w=w)
+        self.scored = scored
+        by_id = {v.employee_id: v for v in views}
         for c in candidates:
-            bonus = bonuses.get(c.employee_id, 0.0)
-            c.components["exploration"] = bonus
-            if bonus >= NOTE_THRESHOLD:
-                c.notes.append("new to helping here: a small exploration bonus")
-            for key in COMPONENTS:
-                c.components[key] = round(c.components[key], 6) + 0.0  # no "-0.0" in responses
+            sc = scored[c.employee_id]
+            c.components.update({key: sc.components[key] for key in COMPONENTS if key != "evidence"})
+            self._notes(c, sc, by_id[c.employee_id], picked == c.employee_id)
 
     def _split_evidence(self, c: Candidate, rw: RankingWeights) -> None:
         """Relevance from declared strengths only, and the lift evidence statements add on top."""
@@ -190,7 +177,7 @@ class FeedbackPass:
             return
         rel_declared, _ = relevance(declared, rw)
         c.components["relevance"] = round(min(total, rel_declared), 6)
-        c.components["evidence"] = total - c.components["relevance"]
+        c.components["evidence"] = round(total - c.components["relevance"], 6)
         _, scored = relevance(c.hits, rw)
         best_evidence = max((h.rating or 0 for h in c.hits if h.kind == StatementKind.evidence), default=0)
         if scored and scored[0][0].kind == StatementKind.evidence:
@@ -200,24 +187,35 @@ class FeedbackPass:
         elif c.components["evidence"] >= NOTE_THRESHOLD:
             c.notes.append(f"helped with a similar request, rated {best_evidence}")
 
-    def _notes(self, c: Candidate, s: ProviderStats, open_now: int, capacity: int) -> None:
-        comp = c.components
-        if s.rating_count:
-            avg = s.rating_total / s.rating_count
-            plural = "s" if s.rating_count != 1 else ""
-            c.notes.append(f"rated {avg:.1f} over {s.rating_count} engagement{plural}")
+    def _notes(self, c: Candidate, sc: Scored, v: ProviderView, discovered: bool) -> None:
+        """Say what the feedback did, and when exploration, discovery or load changed the order."""
+        comp, scored, w = sc.components, self.scored, self.ranker.weights
+        similar = similar_ratings(v.history, floor=w.similar_request_floor)
+        if similar:
+            plural = "s" if len(similar) != 1 else ""
+            avg = sum(similar) / len(similar)
+            c.notes.append(f"rated {avg:.1f} on {len(similar)} similar request{plural}")
+            if comp["competence"] <= -NOTE_THRESHOLD and avg <= 2.5:
+                c.notes.append("rated low on similar requests")
+        if abs(comp["quality"]) >= NOTE_THRESHOLD and v.rating_count:
+            plural = "s" if v.rating_count != 1 else ""
+            c.notes.append(f"rated {v.rating_total / v.rating_count:.1f} over {v.rating_count} engagement{plural}")
         if comp["responsiveness"] <= -NOTE_THRESHOLD:
-            offers = s.accepts + s.declines + s.expiries
-            c.notes.append(f"accepted {s.accepts} of {offers} offers")
-        if comp["low_ratings"] <= -NOTE_THRESHOLD:
-            c.notes.append("rated low on a similar request")
+            c.notes.append(f"accepted {v.accepts} of {v.accepts + v.declines + v.expiries} offers")
         if comp["load"] <= -NOTE_THRESHOLD:
-            c.notes.append(f"busy: {open_now} of {capacity} engagements open")
+            busy = f"busy: {v.open_now} of {v.capacity} engagements open"
+            if moved_down_by(scored, c.employee_id, "load"):
+                busy += ", so placed below colleagues with more room"
+            c.notes.append(busy)
+        if discovered:
+            c.notes.append(DISCOVERY_NOTE)
+        elif moved_up_by(scored, c.employee_id, "exploration"):
+            c.notes.append(EXPLORATION_NOTE)
 
-    def _low_rating_similarities(self, ids: list[int], query: Vectors) -> dict[int, list[tuple[float, int]]]:
-        """Cosine between this request and each request a candidate was rated low on."""
+    def _history(self, ids: list[int], query: Vectors) -> dict[int, list[tuple[float, int]]]:
+        """(cosine to this request, rating) of each candidate's latest rated engagements."""
         r = self.ranker
-        rows = r.repo.low_ratings(self.session, provider_ids=ids, max_score=r.weights.low_rating_max)
+        rows = r.repo.rated_history(self.session, provider_ids=ids, per_provider=r.weights.competence_history)
         model_id = r.sync.encoder.info.model_id
         q = np.asarray(query, dtype=np.float32).reshape(-1)
         out: dict[int, list[tuple[float, int]]] = {}

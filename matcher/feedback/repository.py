@@ -31,8 +31,8 @@ class ProviderStats:
 
 
 @dataclass(frozen=True)
-class LowRating:
-    """A low rating with the vector of the request it was for."""
+class RatedRequest:
+    """A rating with the vector of the request it was for."""
 
     provider_id: int
     score: int
@@ -222,17 +222,29 @@ class EngagementRepository:
         total, n = session.execute(select(func.coalesce(func.sum(Rating.score), 0), func.count(Rating.id))).one()
         return int(total), int(n)
 
-    def low_ratings(self, session: Session, *, provider_ids: Collection[int], max_score: int) -> list[LowRating]:
-        """Ratings of at most `max_score` for these providers, with their request vectors."""
-        out: list[LowRating] = []
+    def rated_history(
+        self, session: Session, *, provider_ids: Collection[int], per_provider: int
+    ) -> list[RatedRequest]:
+        """The latest `per_provider` ratings of each provider, with the vectors of the requests they were for."""
+        out: list[RatedRequest] = []
         for chunk in _chunks(provider_ids):
-            stmt = (
-                select(Rating.provider_id, Rating.score, HelpRequest.model_id, HelpRequest.embedding)
+            latest = (
+                select(
+                    Rating.provider_id.label("provider_id"),
+                    Rating.score.label("score"),
+                    HelpRequest.model_id.label("model_id"),
+                    HelpRequest.embedding.label("embedding"),
+                    func.row_number().over(partition_by=Rating.provider_id, order_by=Rating.id.desc()).label("recency"),
+                )
                 .join(Engagement, Engagement.id == Rating.engagement_id)
                 .join(HelpRequest, HelpRequest.id == Engagement.request_id)
-                .where(Rating.provider_id.in_(chunk), Rating.score <= max_score)
+                .where(Rating.provider_id.in_(chunk))
+                .subquery()
             )
-            out.extend(LowRating(cast(int, p), int(s), m, e) for p, s, m, e in session.execute(stmt))
+            stmt = select(latest.c.provider_id, latest.c.score, latest.c.model_id, latest.c.embedding).where(
+                latest.c.recency <= per_provider
+            )
+            out.extend(RatedRequest(cast(int, p), int(s), m, e) for p, s, m, e in session.execute(stmt))
         return out
 
     # -- evidence statements ----------------------------------------------------------------

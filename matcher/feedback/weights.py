@@ -4,24 +4,28 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, model_validator
 
+from matcher.feedback.effects import Policy
+
 
 class FeedbackWeights(BaseModel):
     """Every constant of the feedback loop (engagements, ratings); `enabled=False` is the no-feedback baseline.
 
-    Each effect is a named score component in relevance units (cosine similarity after language
-    correction), so a weight of 0.05 moves a provider as much as 0.05 of similarity does.
+    Responsiveness and load are in relevance units (cosine similarity after language correction);
+    competence, exploration and discovery are in units of the best candidate's relevance, so they
+    mean the same on the e5 scale (best ≈ 0.6) and on the simulation's topic encoder (≈ 0.95).
     """
 
     # Master switch: off = pure relevance ranking, no capacity/decline exclusion, no evidence.
     enabled: bool = True
     # A `proposed` engagement not answered within this many hours expires (a soft decline).
     offer_ttl_hours: float = Field(default=72.0, gt=0)
-    # Proven quality: Bayesian average of ratings shrunk toward the organisation mean with this
-    # many pseudo-ratings; `quality_default_mean` is that mean before anyone is rated.
+    # The organisation's mean rating (a Bayesian average with this many pseudo-ratings at
+    # `quality_default_mean`) is the competence prior of the best-matching candidate.
     quality_prior_weight: float = Field(default=5.0, gt=0)
     quality_default_mean: float = Field(default=4.0, ge=1, le=5)
-    # Score per star of (shrunk average − organisation mean).
-    quality_weight: float = 0.04
+    # Global quality (all ratings, any topic): score per star above the organisation mean. 0: off,
+    # because a hidden expert tried once on the wrong topic must not be marked down on their own.
+    quality_weight: float = 0.0
     # Responsiveness: Beta(alpha, beta) prior over accepting an offer (prior mean alpha/(alpha+beta));
     # an expired offer counts as `expiry_weight` declines.
     accept_prior_alpha: float = Field(default=4.0, gt=0)
@@ -33,25 +37,41 @@ class FeedbackWeights(BaseModel):
     # (counted `RankingWeights.evidence_discount` below declared strengths); at most this many per provider.
     evidence_min_rating: int = Field(default=4, ge=1, le=5)
     evidence_max_per_provider: int = Field(default=20, ge=1)
-    # Low ratings (≤ low_rating_max) penalise the provider on similar requests: full weight for a 1 on
-    # an identical request, fading to 0 at `low_rating_similarity_floor` cosine between the requests.
-    low_rating_max: int = Field(default=2, ge=1, le=5)
-    low_rating_weight: float = 0.12
-    low_rating_similarity_floor: float = Field(default=0.5, ge=-1, lt=1)
     # Load: open engagements (proposed + accepted) at capacity exclude the provider; from
     # `load_start` of capacity the penalty rises linearly toward `load_weight` (reached at capacity).
     load_start: float = Field(default=0.3, ge=0, lt=1)
-    load_weight: float = 0.04
-    # Exploration: up to `exploration_bonus` for little-tried providers (halved after
-    # `exploration_pseudo_count` engagements), only among candidates within `exploration_margin`
-    # of the most relevant one, and always smaller than that margin. Reproducible with the seed.
-    exploration_bonus: float = Field(default=0.02, ge=0)
-    exploration_margin: float = Field(default=0.05, gt=0)
-    exploration_pseudo_count: float = Field(default=2.0, gt=0)
+    load_weight: float = Field(default=0.04, ge=0)
+    # Competence posterior per provider for this request: Beta prior of `competence_prior_strength`
+    # pseudo-ratings; its mean is the organisation's mean rating for the best match, lower by
+    # `competence_prior_slope` per unit of relevance share below the best (never below the floor).
+    competence_prior_strength: float = Field(default=2.0, gt=0)
+    competence_prior_slope: float = Field(default=0.7, ge=0)
+    competence_prior_floor: float = Field(default=0.02, gt=0, lt=1)
+    # Ratings count by the similarity of their request to this one: none at or below the floor
+    # cosine, fully from `similar_request_full`; the latest `competence_history` per provider.
+    similar_request_floor: float = Field(default=0.4, ge=-1, lt=1)
+    similar_request_full: float = Field(default=0.7, gt=-1, le=1)
+    competence_history: int = Field(default=50, ge=1)
+    # Score per unit of competence (posterior mean − prior mean), × the best relevance. 0.75 on
+    # the simulation's tuning seeds (1, 2): 0.5 explored too timidly (hidden experts engaged 0.60),
+    # 1.0 let vague people be tried on neighbouring topics (their rating fell to 3.8).
+    competence_weight: float = Field(default=0.75, ge=0)
+    # Clearly unrelated: relevance below this share of the best candidate's. They get no
+    # exploration, no discovery slot and no positive competence: nothing feedback adds lifts them.
+    related_share: float = Field(default=0.2, gt=0, lt=1)
+    # Exploration: optimism drawn from the competence posterior ("thompson": optimistic Thompson
+    # sampling; "ucb": `exploration_ucb_z` standard deviations; "greedy": none), × competence_weight.
+    exploration_policy: Policy = "thompson"
+    exploration_ucb_z: float = Field(default=1.0, ge=0)
     exploration_seed: int = 0
+    # Discovery slot: when none of the first k is a related person not yet proven on similar
+    # requests (similarity-weighted ratings below `proven_weight`), the most promising one is placed
+    # at this position, labelled; 0 = off. Only when k is at least this position.
+    discovery_slot: int = Field(default=3, ge=0)
+    proven_weight: float = Field(default=1.0, gt=0)
 
     @model_validator(mode="after")
-    def _bounded_exploration(self) -> FeedbackWeights:
-        if self.exploration_bonus >= self.exploration_margin:
-            raise ValueError("exploration_bonus must be smaller than exploration_margin")
+    def _ordered_similarity(self) -> FeedbackWeights:
+        if self.similar_request_full <= self.similar_request_floor:
+            raise ValueError("similar_request_full must be above similar_request_floor")
         return self

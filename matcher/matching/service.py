@@ -38,9 +38,9 @@ class FeedbackHook(Protocol):
     """Opens a `FeedbackPass` per request, or None when feedback effects are switched off."""
 
     def prepare(
-        self, session: Session, snap: IndexSnapshot, *, requester_id: str | None, text: str
+        self, session: Session, snap: IndexSnapshot, *, requester_id: str | None, text: str, k: int
     ) -> FeedbackPass | None:
-        """Read what the ranking of this request needs (load, declines)."""
+        """Read what the ranking of this request needs (load, declines); `k` is how many will be shown."""
         ...
 
 
@@ -156,7 +156,9 @@ class MatchService:
         with span("rank"):
             feedback = None
             if self.effects is not None:
-                feedback = self.effects.prepare(session, snap, requester_id=data.requester_id, text=data.text)
+                feedback = self.effects.prepare(
+                    session, snap, requester_id=data.requester_id, text=data.text, k=query.k
+                )
             ranked = self.rank(query.with_k(self._pool_k(query.k)), snap=snap, feedback=feedback)
             # The snapshot may be a moment behind the database: never return someone erased, hidden
             # or made unavailable meanwhile (another process's change this process has not applied).

@@ -23,4 +23,5 @@ def test_notebook_runs(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
     assert "Helped with a similar request, rated 5" in text
     assert "precision@1, last window" in text
+    assert "hidden experts engaged at least once" in text and "| measure | target |" in text
     assert sum(1 for o in outputs if "image/png" in o.get("data", {})) >= 2

@@ -49,8 +49,8 @@ def topic_encoder() -> TopicEncoder:
 
 @pytest.fixture
 def feedback_weights() -> FeedbackWeights:
-    """Defaults, except no exploration, so rankings in assertions are exact (exploration has its own tests)."""
-    return FeedbackWeights(exploration_bonus=0.0, offer_ttl_hours=48)
+    """Defaults, except greedy and no discovery slot, so rankings in assertions are exact (both tested apart)."""
+    return FeedbackWeights(exploration_policy="greedy", discovery_slot=0, offer_ttl_hours=48)
 
 
 @pytest.fixture

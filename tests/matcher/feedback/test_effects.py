@@ -1,26 +1,37 @@
-"""The pure feedback effects against hand-computed values."""
+"""The pure feedback effects against hand-computed values, with cases placed right at each boundary."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pytest
 from pydantic import ValidationError
 
 from matcher.feedback.effects import (
+    Competence,
     at_capacity,
     bayesian_average,
     beta_posterior_mean,
-    exploration_bonus,
-    exploration_bonuses,
+    competence_posterior,
+    competence_prior,
+    is_related,
     load_penalty,
-    low_rating_penalty,
+    optimism,
     quality_score,
+    rating_success,
+    relevance_share,
     responsiveness_score,
+    similarity_weight,
     unit_draw,
 )
 from matcher.feedback.weights import FeedbackWeights
 
 W = FeedbackWeights()
+
+
+def belief(prior: float, history: list[tuple[float, int]], strength: float = 2.0) -> Competence:
+    return competence_posterior(prior, history, strength=strength, floor=0.4, full=0.7)
 
 
 class TestBayesianAverage:
@@ -30,24 +41,15 @@ class TestBayesianAverage:
         assert bayesian_average(92, 20, prior_mean=4.0, prior_weight=5) == pytest.approx(4.48)
         assert bayesian_average(0, 0, prior_mean=3.7, prior_weight=5) == pytest.approx(3.7)
 
-    def test_one_five_does_not_outrank_twenty_four_point_sixes(self) -> None:
-        one = quality_score(5, 1, org_mean=4.0, prior_weight=W.quality_prior_weight, weight=W.quality_weight)
-        twenty = quality_score(92, 20, org_mean=4.0, prior_weight=W.quality_prior_weight, weight=W.quality_weight)
-        assert twenty > one > 0
-
-    def test_unrated_is_neutral_and_poor_ratings_are_negative(self) -> None:
+    def test_quality_is_neutral_unrated_and_negative_for_poor_ratings(self) -> None:
         assert quality_score(0, 0, org_mean=4.2, prior_weight=5, weight=0.04) == 0.0
         # (4.2 * 5 + 3 * 1) / 8 = 3.0 → 0.04 * (3.0 - 4.2)
         assert quality_score(3, 3, org_mean=4.2, prior_weight=5, weight=0.04) == pytest.approx(-0.048)
 
 
-class TestBetaPosterior:
+class TestResponsiveness:
     def test_hand_computed(self) -> None:
-        assert beta_posterior_mean(0, 0, alpha=4, beta=1) == pytest.approx(0.8)
         assert beta_posterior_mean(3, 1, alpha=4, beta=1) == pytest.approx(7 / 9)
-        assert beta_posterior_mean(1, 9, alpha=4, beta=1) == pytest.approx(5 / 15)
-
-    def test_one_decline_buries_nobody_habitual_decliners_sink(self) -> None:
         kw = dict(alpha=4.0, beta=1.0, expiry_weight=1.0, weight=0.1)
         assert responsiveness_score(0, 0, 0, **kw) == 0.0
         one = responsiveness_score(0, 1, 0, **kw)
@@ -55,7 +57,6 @@ class TestBetaPosterior:
         habitual = responsiveness_score(1, 6, 3, **kw)
         assert habitual == pytest.approx(0.1 * (5 / 15 - 0.8))  # −0.0467
         assert habitual < 3 * one < 0
-        assert responsiveness_score(10, 1, 0, **kw) > one
 
     def test_expiry_counts_as_weighted_decline(self) -> None:
         half = responsiveness_score(0, 0, 2, alpha=4, beta=1, expiry_weight=0.5, weight=1.0)
@@ -68,66 +69,103 @@ class TestLoad:
 
     @pytest.mark.parametrize(
         ("open_count", "capacity", "expected"),
-        [
-            (0, 3, 0.0),
-            (1, 4, 0.0),
-            (2, 4, -0.04 * (0.5 - 0.3) / 0.7),
-            (2, 3, -0.04 * (2 / 3 - 0.3) / 0.7),
-            (3, 3, -0.04),
-        ],
+        [(0, 3, 0.0), (1, 4, 0.0), (2, 4, -0.04 * (0.5 - 0.3) / 0.7), (3, 3, -0.04)],
     )
     def test_hand_computed(self, open_count: int, capacity: int, expected: float) -> None:
         assert load_penalty(open_count, capacity, start=0.3, weight=0.04) == pytest.approx(expected)
 
-    def test_monotone_in_load(self) -> None:
-        values = [load_penalty(n, 10, start=0.3, weight=0.04) for n in range(11)]
-        assert all(a >= b for a, b in zip(values[:-1], values[1:], strict=True))
+
+class TestRelatedness:
+    """ "Clearly unrelated" is relative to the best relevance: below `share` × best."""
+
+    @pytest.mark.parametrize("best", [0.95, 0.62, 0.31])
+    def test_the_boundary_sits_exactly_at_share_times_best(self, best: float) -> None:
+        edge = 0.4 * best
+        assert is_related(edge, best, share=0.4)
+        assert is_related(edge + 1e-9, best, share=0.4)
+        assert not is_related(edge - 1e-9, best, share=0.4)
+
+    def test_nothing_is_related_when_nothing_is_relevant(self) -> None:
+        assert not is_related(0.0, 0.0, share=0.4)
+        assert not is_related(-0.1, -0.05, share=0.4)
+        assert not is_related(float("nan"), 0.9, share=0.4)
+
+    def test_share(self) -> None:
+        assert relevance_share(0.45, 0.9) == pytest.approx(0.5)
+        assert relevance_share(0.9, 0.9) == 1.0 and relevance_share(0.5, 0.0) == 0.0
 
 
-class TestLowRatings:
+class TestCompetencePosterior:
+    def test_rating_scale(self) -> None:
+        assert [rating_success(s) for s in (1, 2, 3, 4, 5)] == [0.0, 0.25, 0.5, 0.75, 1.0]
+        assert rating_success(4.0) == 0.75  # the organisation mean works as well
+
+    def test_prior_from_relevance(self) -> None:
+        assert competence_prior(1.0, top=0.75, slope=1.0, floor=0.02) == pytest.approx(0.75)
+        assert competence_prior(0.5, top=0.75, slope=1.0, floor=0.02) == pytest.approx(0.25)
+        assert competence_prior(0.1, top=0.75, slope=1.0, floor=0.02) == pytest.approx(0.02)
+
+    @pytest.mark.parametrize(
+        ("similarity", "weight"), [(0.4, 0.0), (0.400001, 0.0), (0.55, 0.5), (0.7, 1.0), (1.0, 1.0)]
+    )
+    def test_similarity_weight_around_the_floor(self, similarity: float, weight: float) -> None:
+        assert similarity_weight(similarity, floor=0.4, full=0.7) == pytest.approx(weight, abs=1e-5)
+
     def test_hand_computed(self) -> None:
-        # similarity 0.9 with floor 0.5 → closeness 0.8; a 1 (of low_max 2) → severity 1.
-        assert low_rating_penalty([(0.9, 1)], low_max=2, floor=0.5, weight=0.1) == pytest.approx(-0.08)
-        assert low_rating_penalty([(0.9, 2)], low_max=2, floor=0.5, weight=0.1) == pytest.approx(-0.04)
-        assert low_rating_penalty([(0.9, 2), (1.0, 1)], low_max=2, floor=0.5, weight=0.1) == pytest.approx(-0.1)
+        # prior 0.75 × 2 pseudo-ratings; a 5 on an identical request, a 1 on a half-similar one.
+        b = belief(0.75, [(1.0, 5), (0.55, 1)])
+        assert (b.alpha, b.beta, b.weight) == pytest.approx((1.5 + 1.0, 0.5 + 0.5, 1.5))
+        assert b.mean == pytest.approx(2.5 / 3.5)
+        assert b.sd == pytest.approx(math.sqrt(2.5 * 1.0 / (3.5**2 * 4.5)))
 
-    def test_dissimilar_or_decent_ratings_cost_nothing(self) -> None:
-        assert low_rating_penalty([(0.4, 1), (0.99, 3)], low_max=2, floor=0.5, weight=0.1) == 0.0
+    def test_ratings_on_dissimilar_requests_change_nothing(self) -> None:
+        assert belief(0.3, [(0.39, 1), (0.1, 1), (-0.2, 5)]) == belief(0.3, [])
+
+    def test_one_five_does_not_outrank_twenty_four_point_sixes(self) -> None:
+        one = belief(0.75, [(1.0, 5)])
+        twenty = competence_posterior(0.75, [(1.0, 5)] * 12 + [(1.0, 4)] * 8, strength=2, floor=0.4, full=0.7)
+        assert twenty.mean > one.mean > 0.75
+
+    def test_uncertainty_shrinks_with_engagements(self) -> None:
+        sds = [belief(0.6, [(0.9, 4)] * n).sd for n in (0, 1, 3, 10, 40)]
+        assert all(a > b for a, b in zip(sds[:-1], sds[1:], strict=True))
 
 
-class TestExploration:
-    def test_bounded_and_decaying(self) -> None:
-        for u in (0.0, 0.3, 0.999999):
-            values = [exploration_bonus(n, u=u, bound=0.02, pseudo_count=2) for n in range(50)]
-            assert all(0 <= v < 0.02 for v in values)
-            assert all(a >= b for a, b in zip(values[:-1], values[1:], strict=True))
-        # u × bound × n0 / (n0 + n): 0.5 × 0.02 × 2 / 4
-        assert exploration_bonus(2, u=0.5, bound=0.02, pseudo_count=2) == pytest.approx(0.005)
+class TestOptimism:
+    def opt(self, b: Competence, policy: str = "thompson", draw: int = 0, eid: int = 1, seed: int = 0) -> float:
+        return optimism(b, policy=policy, seed=seed, draw=draw, employee_id=eid, ucb_z=1.0)  # type: ignore[arg-type]
 
-    def test_seeded(self) -> None:
+    def test_never_negative_and_bounded_by_the_scale(self) -> None:
+        for prior in (0.02, 0.3, 0.75, 0.98):
+            b = belief(prior, [(0.8, 3)])
+            draws = [self.opt(b, draw=d) for d in range(300)]
+            assert all(0.0 <= x <= 1.0 - b.mean for x in draws)
+            assert any(x > 0 for x in draws)
+
+    def test_many_engagements_explore_far_less_than_few(self) -> None:
+        few, many = belief(0.75, [(0.9, 5)]), belief(0.75, [(0.9, 5)] * 30)
+        mean_few = np.mean([self.opt(few, draw=d, eid=1) for d in range(2000)])
+        mean_many = np.mean([self.opt(many, draw=d, eid=2) for d in range(2000)])
+        assert mean_many < 0.3 * mean_few
+        assert self.opt(many, "ucb") < 0.3 * self.opt(few, "ucb")
+
+    def test_greedy_never_explores_and_ucb_is_one_sd(self) -> None:
+        b = belief(0.4, [])
+        assert self.opt(b, "greedy") == 0.0
+        assert self.opt(b, "ucb") == pytest.approx(b.sd)
+
+    def test_seeded_and_reproducible(self) -> None:
+        b = belief(0.5, [])
+        first = [self.opt(b, draw=d, eid=e) for d in range(5) for e in range(5)]
+        assert first == [self.opt(b, draw=d, eid=e) for d in range(5) for e in range(5)]
+        assert first != [self.opt(b, draw=d, eid=e, seed=1) for d in range(5) for e in range(5)]
         a = [unit_draw(1, d, e) for d in range(5) for e in range(5)]
-        assert a == [unit_draw(1, d, e) for d in range(5) for e in range(5)]
-        assert a != [unit_draw(2, d, e) for d in range(5) for e in range(5)]
         assert len(set(a)) == len(a) and all(0 <= x < 1 for x in a)
 
-    def test_only_within_margin_of_the_best(self) -> None:
-        rel = {1: 0.90, 2: 0.87, 3: 0.80}
-        bonuses = exploration_bonuses(rel, {}, seed=0, draw=0, bound=0.02, margin=0.05, pseudo_count=2)
-        assert set(bonuses) == {1, 2}
 
-    def test_never_lifts_a_clearly_less_relevant_person(self) -> None:
-        rng = np.random.default_rng(0)
-        bound, margin = 0.02, 0.05
-        for draw in range(300):
-            rel = {i: float(x) for i, x in enumerate(rng.uniform(0.6, 0.9, size=12))}
-            engaged = {i: int(rng.integers(0, 4)) for i in rel}
-            bonus = exploration_bonuses(rel, engaged, seed=5, draw=draw, bound=bound, margin=margin, pseudo_count=2)
-            final = {i: rel[i] + bonus.get(i, 0.0) for i in rel}
-            for i in rel:
-                for j in rel:
-                    if rel[i] > rel[j] + bound:
-                        assert final[i] > final[j], (rel[i], rel[j], bonus)
-
-    def test_settings_refuse_a_bonus_as_large_as_the_margin(self) -> None:
+class TestWeights:
+    def test_settings_refuse_a_similarity_ramp_that_ends_before_it_starts(self) -> None:
         with pytest.raises(ValidationError):
-            FeedbackWeights(exploration_bonus=0.05, exploration_margin=0.05)
+            FeedbackWeights(similar_request_floor=0.7, similar_request_full=0.7)
+        with pytest.raises(ValidationError):
+            FeedbackWeights(related_share=1.0)

@@ -28,7 +28,7 @@ def e5_velho(tmp_path: Path, encoder: Encoder, engine: Engine) -> Iterator[Velho
         data_dir=tmp_path / "data",
         admin_token="t",
         ranking=RankingWeights(centering_strength=0.0),
-        feedback=FeedbackWeights(exploration_bonus=0.0),
+        feedback=FeedbackWeights(exploration_policy="greedy"),
         _env_file=None,  # type: ignore[call-arg]
     )
     v = build(settings, encoder=encoder, engine=engine)

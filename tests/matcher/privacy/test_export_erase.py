@@ -61,7 +61,8 @@ def test_the_export_holds_the_profile_engagements_ratings_requests_and_what_is_d
     d = data.derived
     assert (d.engagements, d.accepted, d.ratings_received, d.capacity) == (1, 1, 1, 3)
     assert d.shrunk_rating is not None and 4.0 < d.shrunk_rating < 5.0 and d.acceptance_posterior > 0.8
-    assert set(d.components) == {"quality", "responsiveness", "load"} and d.components["quality"] > 0
+    # Global quality is off by default (competence is learned per request, not per person).
+    assert set(d.components) == {"quality", "responsiveness", "load"} and d.components["quality"] == 0.0
 
 
 def test_erasure_leaves_nothing_of_the_person_and_keeps_others_whole(velho: Velho) -> None:

@@ -1,0 +1,217 @@
+"""The explore/exploit policy over one candidate list: pure, every constant from `FeedbackWeights`.
+
+For each candidate of a request it computes the feedback components (in relevance units):
+
+- `competence`: competence_weight × best relevance × (posterior mean − prior mean): what the
+  provider's ratings on *similar* requests taught beyond what their profile promised;
+- `exploration`: the same scale × optimism drawn from that posterior (`effects.optimism`);
+- `quality` (global rating, off by default), `responsiveness`, `load`;
+- `discovery`: the lift that places one related, not yet proven person at the discovery slot.
+
+Guarantee: a clearly unrelated candidate (relevance below `related_share` × the best) gets no
+positive component at all, so nothing here can lift them over anyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from matcher.feedback.effects import (
+    Competence,
+    competence_posterior,
+    competence_prior,
+    is_related,
+    load_penalty,
+    optimism,
+    quality_score,
+    rating_success,
+    relevance_share,
+    responsiveness_score,
+)
+from matcher.feedback.weights import FeedbackWeights
+
+# Feedback components, in the order they are reported.
+COMPONENTS = ("evidence", "competence", "quality", "responsiveness", "load", "exploration", "discovery")
+
+
+@dataclass(frozen=True)
+class ProviderView:
+    """What the policy knows of one candidate for one request."""
+
+    employee_id: int
+    relevance: float  # declared relevance plus the evidence lift
+    history: Sequence[tuple[float, int]] = ()  # (cosine of a past request to this one, its rating)
+    accepts: int = 0
+    declines: int = 0
+    expiries: int = 0
+    rating_total: int = 0
+    rating_count: int = 0
+    open_now: int = 0
+    capacity: int = 1
+
+
+@dataclass
+class Scored:
+    """The policy's verdict on one candidate."""
+
+    employee_id: int
+    relevance: float
+    related: bool
+    belief: Competence
+    components: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        """Relevance plus every feedback component."""
+        return self.relevance + sum(self.components.values())
+
+    def proven(self, weight: float) -> bool:
+        """Rated on requests like this one (similarity-weighted ratings at least `weight`)."""
+        return self.belief.weight >= weight
+
+
+def score_candidates(
+    views: Sequence[ProviderView], w: FeedbackWeights, *, org_mean: float, draw: int
+) -> dict[int, Scored]:
+    """Every candidate's components except `discovery` (see `place_discovery`)."""
+    if not views:
+        return {}
+    best = max(v.relevance for v in views)
+    scale = max(best, 0.0)
+    top = rating_success(org_mean)  # the best match's prior: the organisation's mean rating
+    out: dict[int, Scored] = {}
+    for v in views:
+        related = is_related(v.relevance, best, share=w.related_share)
+        prior = competence_prior(
+            relevance_share(v.relevance, best),
+            top=top,
+            slope=w.competence_prior_slope,
+            floor=w.competence_prior_floor,
+        )
+        belief = competence_posterior(
+            prior,
+            v.history,
+            strength=w.competence_prior_strength,
+            floor=w.similar_request_floor,
+            full=w.similar_request_full,
+        )
+        competence = scale * w.competence_weight * (belief.mean - belief.prior_mean)
+        explore = 0.0
+        if related:
+            explore = (
+                scale
+                * w.competence_weight
+                * optimism(
+                    belief,
+                    policy=w.exploration_policy,
+                    seed=w.exploration_seed,
+                    draw=draw,
+                    employee_id=v.employee_id,
+                    ucb_z=w.exploration_ucb_z,
+                )
+            )
+        quality = quality_score(
+            v.rating_total,
+            v.rating_count,
+            org_mean=org_mean,
+            prior_weight=w.quality_prior_weight,
+            weight=w.quality_weight,
+        )
+        components = {
+            "competence": competence,
+            "quality": quality,
+            "responsiveness": responsiveness_score(
+                v.accepts,
+                v.declines,
+                v.expiries,
+                alpha=w.accept_prior_alpha,
+                beta=w.accept_prior_beta,
+                expiry_weight=w.expiry_weight,
+                weight=w.responsiveness_weight,
+            ),
+            "load": load_penalty(v.open_now, v.capacity, start=w.load_start, weight=w.load_weight),
+            "exploration": explore,
+            "discovery": 0.0,
+        }
+        if not related:  # nothing feedback adds may lift the clearly unrelated
+            components = {key: min(value, 0.0) for key, value in components.items()}
+        out[v.employee_id] = Scored(v.employee_id, v.relevance, related, belief, components)
+    return out
+
+
+def order(scored: Mapping[int, Scored]) -> list[Scored]:
+    """Best first, ties by employee id (as the rankers sort)."""
+    return sorted(scored.values(), key=lambda s: (-s.score, s.employee_id))
+
+
+def place_discovery(scored: Mapping[int, Scored], *, k: int, w: FeedbackWeights) -> int | None:
+    """Put one related, not yet proven person at the discovery slot; returns who, or None.
+
+    Nothing changes when the slot is off, k is below the slot, or the first k already hold such
+    a person (on a fresh organisation everyone is unproven, so the ranking stays as it is). The
+    person chosen is the best-scoring unproven one below the first k; their `discovery`
+    component is exactly the lift that puts them just above whoever held the slot.
+    """
+    slot = w.discovery_slot
+    if slot <= 0 or k < slot:
+        return None
+    ranked = order(scored)
+    if len(ranked) <= k:
+        return None
+
+    def unproven(s: Scored) -> bool:
+        return s.related and not s.proven(w.proven_weight)
+
+    if any(unproven(s) for s in ranked[:k]):
+        return None
+    pick = next((s for s in ranked[k:] if unproven(s)), None)
+    if pick is None:
+        return None
+    holder = ranked[slot - 1]
+    target = holder.score + 2e-6  # a hair above the holder, in the 6-decimal precision of components
+    if slot > 1:
+        above = ranked[slot - 2].score
+        # Between the two neighbours; when they tie, level with the holder (ties go by employee id).
+        target = (above + holder.score) / 2 if above > holder.score + 4e-6 else holder.score
+    pick.components["discovery"] = round(target - pick.score, 6)
+    return pick.employee_id
+
+
+def moved_up_by(scored: Mapping[int, Scored], eid: int, key: str) -> bool:
+    """True when the candidate's own `key` component put them above someone who would otherwise lead them."""
+    me = scored[eid]
+    value = me.components.get(key, 0.0)
+    if value <= 0:
+        return False
+    without = me.score - value
+    return any(o.score < me.score and o.score > without for o in scored.values() if o.employee_id != eid)
+
+
+def moved_down_by(scored: Mapping[int, Scored], eid: int, key: str) -> bool:
+    """True when the candidate's own `key` component put someone above them they would otherwise lead."""
+    me = scored[eid]
+    value = me.components.get(key, 0.0)
+    if value >= 0:
+        return False
+    without = me.score - value
+    return any(o.score > me.score and o.score < without for o in scored.values() if o.employee_id != eid)
+
+
+def similar_ratings(history: Sequence[tuple[float, int]], *, floor: float) -> list[int]:
+    """The ratings a candidate got on requests similar enough to count."""
+    return [score for sim, score in history if sim > floor]
+
+
+__all__ = [
+    "COMPONENTS",
+    "ProviderView",
+    "Scored",
+    "moved_down_by",
+    "moved_up_by",
+    "order",
+    "place_discovery",
+    "rating_success",
+    "score_candidates",
+    "similar_ratings",
+]

@@ -1,0 +1,175 @@
+"""The explore/exploit policy on candidate lists: its guarantees under many seeded draws.
+
+Pools are drawn at random but always include people placed exactly around the relatedness
+boundary (share × best ± 1e-6) and people with many and with few ratings, so a broken rule
+shows up as a failure rather than passing on cases that could not tell.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matcher.feedback.policy import ProviderView, Scored, order, place_discovery, score_candidates
+from matcher.feedback.weights import FeedbackWeights
+
+W = FeedbackWeights()
+SHARE = W.related_share
+
+
+def pool(rng: np.random.Generator, n: int = 12) -> list[ProviderView]:
+    """Random candidates, two of them straddling the boundary, some well rated on similar requests."""
+    rel = rng.uniform(0.05, 0.95, size=n)
+    best = float(rel.max())
+    edge = SHARE * best
+    views = []
+    for i, r in enumerate([*rel.tolist(), edge + 1e-6, edge - 1e-6]):
+        good = int(rng.integers(0, 3)) == 0
+        history = [(float(rng.uniform(0.7, 1.0)), int(rng.integers(4, 6))) for _ in range(int(rng.integers(0, 30)))]
+        views.append(
+            ProviderView(
+                employee_id=i,
+                relevance=float(r),
+                history=history if good else [],
+                open_now=int(rng.integers(0, 2)),
+                capacity=2,
+                accepts=len(history),
+            )
+        )
+    return views
+
+
+def scored(views: list[ProviderView], w: FeedbackWeights = W, draw: int = 0, k: int = 5) -> dict[int, Scored]:
+    out = score_candidates(views, w, org_mean=4.0, draw=draw)
+    place_discovery(out, k=k, w=w)
+    return out
+
+
+@pytest.fixture(params=["thompson", "ucb"])
+def policy(request: pytest.FixtureRequest) -> FeedbackWeights:
+    return W.model_copy(update={"exploration_policy": request.param, "discovery_slot": 3})
+
+
+class TestNeverLiftsTheUnrelated:
+    def test_no_positive_component_below_the_boundary(self, policy: FeedbackWeights) -> None:
+        rng = np.random.default_rng(1)
+        lifted_just_inside = 0
+        for draw in range(300):
+            views = pool(rng)
+            best = max(v.relevance for v in views)
+            out = scored(views, policy, draw)
+            for v in views:
+                s = out[v.employee_id]
+                if v.relevance < SHARE * best:
+                    assert not s.related
+                    assert all(value <= 0 for value in s.components.values()), s.components
+                    assert s.score <= v.relevance + 1e-12
+                else:
+                    assert s.related
+            inside = out[len(views) - 2]  # edge + 1e-6: related, so it may explore
+            lifted_just_inside += inside.components["exploration"] > 0
+        assert lifted_just_inside > 30  # the rule is not simply "never explore"
+
+    def test_an_unrelated_person_never_ranks_above_a_related_one_without_a_poor_record(
+        self, policy: FeedbackWeights
+    ) -> None:
+        rng = np.random.default_rng(2)
+        for draw in range(300):
+            # No load, no declines: nothing may push a related person down, only exploration lifts.
+            views = [ProviderView(v.employee_id, v.relevance, v.history) for v in pool(rng)]
+            ranked = order(scored(views, policy, draw))
+            first_unrelated = next((i for i, s in enumerate(ranked) if not s.related), len(ranked))
+            assert all(not s.related for s in ranked[first_unrelated:]), [(s.related, s.score) for s in ranked]
+
+
+class TestExploration:
+    def test_a_related_but_vague_candidate_gets_a_real_chance_the_unrelated_none(self) -> None:
+        # A proven poor over-claimer on top, a vague colleague at 0.6 of the relevance, an unrelated one.
+        over = ProviderView(1, 0.95, history=[(0.95, 1), (0.9, 2), (0.92, 1)])
+        vague = ProviderView(2, 0.57)
+        unrelated = ProviderView(3, SHARE * 0.95 - 1e-6)  # just below the boundary
+        wins = vague_explored = 0
+        for draw in range(1000):
+            out = scored([over, vague, unrelated], draw=draw)
+            assert out[3].components["exploration"] == 0.0
+            vague_explored += out[2].components["exploration"] > 0
+            wins += order(out)[0].employee_id == 2
+        assert vague_explored > 300
+        assert wins > 20  # not a near-tie nudge: 0.6 of the relevance can still come first
+
+    def test_people_with_many_ratings_explore_less_than_people_with_few(self) -> None:
+        many = ProviderView(1, 0.9, history=[(0.95, 5)] * 40)
+        few = ProviderView(2, 0.9, history=[(0.95, 5)])
+        out = [scored([many, few], draw=d) for d in range(500)]
+        spread_many = np.mean([o[1].components["exploration"] for o in out])
+        spread_few = np.mean([o[2].components["exploration"] for o in out])
+        assert spread_many < 0.3 * spread_few
+
+    def test_aimed_a_poor_rating_on_another_topic_costs_nothing_here(self) -> None:
+        tried_elsewhere = ProviderView(1, 0.5, history=[(0.2, 1), (0.35, 1)])
+        untried = ProviderView(1, 0.5)
+        a = scored([tried_elsewhere, ProviderView(9, 0.9)])[1]
+        b = scored([untried, ProviderView(9, 0.9)])[1]
+        assert a.components == b.components
+
+    def test_good_ratings_on_similar_requests_lift_and_poor_ones_sink(self) -> None:
+        base = [ProviderView(9, 0.9)]
+        good = scored([ProviderView(1, 0.5, history=[(0.9, 5)] * 3), *base])[1]
+        poor = scored([ProviderView(1, 0.9, history=[(0.9, 1)] * 3), *base])[1]
+        assert good.components["competence"] > 0.1 and poor.components["competence"] < -0.1
+
+    def test_seeded(self) -> None:
+        views = pool(np.random.default_rng(3))
+        first = [s.components for s in scored(views, draw=4).values()]
+        assert first == [s.components for s in scored(views, draw=4).values()]
+        other = W.model_copy(update={"exploration_seed": 1})
+        assert first != [s.components for s in scored(views, other, draw=4).values()]
+
+    def test_greedy_is_deterministic_and_never_explores(self) -> None:
+        greedy = W.model_copy(update={"exploration_policy": "greedy"})
+        views = pool(np.random.default_rng(4))
+        assert all(s.components["exploration"] == 0 for s in scored(views, greedy).values())
+
+
+class TestDiscoverySlot:
+    W3 = W.model_copy(update={"discovery_slot": 3})
+
+    @staticmethod
+    def proven(eid: int, rel: float) -> ProviderView:
+        return ProviderView(eid, rel, history=[(0.95, 5)] * 5)
+
+    def test_places_the_best_unproven_related_person_exactly_at_the_slot(self) -> None:
+        views = [self.proven(i, 0.9 - 0.01 * i) for i in range(6)]
+        views += [ProviderView(10, 0.5), ProviderView(11, SHARE * 0.9 - 1e-6)]
+        greedy = self.W3.model_copy(update={"exploration_policy": "greedy"})
+        out = score_candidates(views, greedy, org_mean=4.0, draw=0)
+        assert place_discovery(out, k=5, w=greedy) == 10
+        ranked = [s.employee_id for s in order(out)]
+        assert ranked.index(10) == 2  # the third position
+        assert out[10].components["discovery"] > 0
+        assert out[11].components["discovery"] == 0.0  # just below share × best: never in the slot
+
+    def test_nothing_changes_when_an_unproven_person_is_already_shown(self) -> None:
+        views = [ProviderView(i, 0.9 - 0.01 * i) for i in range(8)]  # a fresh organisation
+        out = score_candidates(views, self.W3, org_mean=4.0, draw=0)
+        before = [s.employee_id for s in order(out)]
+        assert place_discovery(out, k=5, w=self.W3) is None
+        assert [s.employee_id for s in order(out)] == before
+
+    @pytest.mark.parametrize(("slot", "k"), [(0, 5), (3, 2)])
+    def test_off_or_k_below_the_slot(self, slot: int, k: int) -> None:
+        w = W.model_copy(update={"discovery_slot": slot})
+        views = [self.proven(i, 0.9) for i in range(6)] + [ProviderView(10, 0.5)]
+        out = score_candidates(views, w, org_mean=4.0, draw=0)
+        assert place_discovery(out, k=k, w=w) is None
+        assert out[10].components["discovery"] == 0.0
+
+    def test_only_the_clearly_unrelated_left_means_no_slot(self) -> None:
+        views = [self.proven(i, 0.9) for i in range(6)] + [ProviderView(10, SHARE * 0.9 - 1e-6)]
+        out = score_candidates(views, self.W3, org_mean=4.0, draw=0)
+        assert place_discovery(out, k=5, w=self.W3) is None
+
+    def test_just_inside_the_boundary_is_eligible(self) -> None:
+        views = [self.proven(i, 0.9) for i in range(6)] + [ProviderView(10, SHARE * 0.9 + 1e-6)]
+        out = score_candidates(views, self.W3, org_mean=4.0, draw=0)
+        assert place_discovery(out, k=5, w=self.W3) == 10

@@ -1,0 +1,126 @@
+"""The explore/exploit policy end to end on the real bundled e5 encoder, with language correction on
+(the production setting: "clearly unrelated" is relative to the best relevance on e5's own scale)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from embeddings.cache import CachedEncoder, EmbeddingCache
+from embeddings.encoder import Encoder
+from matcher.app.settings import FeedbackWeights, Settings
+from matcher.app.wiring import Velho, build
+from matcher.feedback.ranker import DISCOVERY_NOTE
+from matcher.matching.schemas import MatchCreate, MatchItem
+from profiles.actor import Actor
+from profiles.schemas import ProfileCreate
+
+ADMIN = Actor.admin()
+EXCEL = "Tarvitsen apua Excelin pivot-taulukoiden kanssa"
+PIVOT = "Kuka osaa tehdä pivot-taulukon Excelissä?"
+PEOPLE = {
+    "req": "asiakaspalvelu ja ajanvaraus",
+    "mikko": "Excel-raportointi ja pivot-taulukot ovat vahvuuteni",
+    "tuula": "Numerot ja tilastot kiinnostavat minua",  # vague, but related
+    "eero": "haavanhoito ja lääkkeenjako kotihoidossa",
+    "aino": "kuoron johtaminen ja pianonsoitto",
+    "samir": "sujuva arabian kieli ja tulkkaus asiakastilanteissa",
+}
+
+
+@pytest.fixture
+def e5_velho(
+    tmp_path: Path, adapted_e5: Encoder, engine: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Velho]:
+    """A started Velho on the default (adapted) e5 behind a session cache, default ranking, Thompson sampling."""
+    encoder = CachedEncoder(adapted_e5, EmbeddingCache(tmp_path_factory.getbasetemp() / "policy-e5.sqlite"))
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        admin_token="t",
+        feedback=FeedbackWeights(exploration_policy="thompson", offer_ttl_hours=48),
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    v = build(settings, encoder=encoder, engine=engine)
+    v.start()
+    for eid, text in PEOPLE.items():
+        with v.session() as s:
+            data = ProfileCreate(name=eid, strengths=[{"text": text}])  # type: ignore[list-item]
+            v.profiles.upsert(s, external_id=eid, data=data, actor=ADMIN)
+    yield v
+    v.close()
+
+
+def match(v: Velho, text: str, k: int = 6) -> list[MatchItem]:
+    with v.session() as s:
+        return v.matching.match(s, MatchCreate(text=text, k=k, requester_id="req")).results
+
+
+def helped(v: Velho, text: str, provider: str, score: int) -> None:
+    with v.session() as s:
+        out = v.matching.match(s, MatchCreate(text=text, k=6, requester_id="req"))
+        eid = v.engagements.propose(s, request_id=out.request_id, provider_id=provider, actor=ADMIN)[0].id
+    with v.session() as s:
+        v.engagements.accept(s, engagement_id=eid, actor=ADMIN, actor_id=provider)
+        v.engagements.complete(s, engagement_id=eid, actor=ADMIN, actor_id="req")
+        v.engagements.rate(s, engagement_id=eid, score=score, actor=ADMIN, actor_id="req")
+
+
+def base(r: MatchItem) -> float:
+    return r.components["relevance"] + r.components["evidence"]
+
+
+@pytest.mark.slow
+def test_a_vague_but_related_colleague_gets_aimed_chances_and_becomes_findable(e5_velho: Velho) -> None:
+    v = e5_velho
+    share = v.matching.effects.weights.related_share  # type: ignore[union-attr]
+    explored = 0
+    for i in range(12):
+        results = {r.external_id: r for r in match(v, (EXCEL, PIVOT)[i % 2])}
+        best = max(base(r) for r in results.values())
+        assert max(results, key=lambda e: base(results[e])) == "mikko"
+        # On e5's scale the vague line is related (measured: 0.30–0.36 of the best); wound care,
+        # Arabic and the choir are clearly not (0.15 and below).
+        assert base(results["tuula"]) >= share * best
+        for unrelated in ("eero", "aino", "samir"):
+            assert base(results[unrelated]) < share * best
+            assert results[unrelated].components["exploration"] == 0.0
+            assert results[unrelated].score <= base(results[unrelated]) + 1e-6
+        explored += results["tuula"].components["exploration"] > 0
+    assert explored >= 3
+
+    # Tried on the wrong topic first: a poor rating on an Arabic request costs nothing on Excel.
+    before = {r.external_id: r.components["competence"] for r in match(v, EXCEL)}["tuula"]
+    helped(v, "asiakas puhuu vain arabiaa, kuka voisi tulkata?", "tuula", 1)
+    after = {r.external_id: r for r in match(v, EXCEL)}["tuula"]
+    assert after.components["competence"] == before == 0.0
+
+    # Then on Excel, rated 5: the evidence and the competence make her findable for similar requests.
+    helped(v, EXCEL, "tuula", 5)
+    v.matching.effects.weights = v.matching.effects.weights.model_copy(  # type: ignore[union-attr]
+        update={"exploration_policy": "greedy"}
+    )
+    top = match(v, "Miten teen pivot-taulukon Excelin raportista?", k=3)[0]
+    assert top.external_id == "tuula"
+    assert top.components["evidence"] > 0 and top.components["competence"] > 0
+    assert top.explanation.startswith("Helped with a similar request, rated 5")
+
+
+@pytest.mark.slow
+def test_the_discovery_slot_on_e5_shows_the_vague_colleague_labelled(e5_velho: Velho) -> None:
+    v = e5_velho
+    with v.session() as s:
+        for eid, text in [("liisa", "Excel-makrot ja VBA"), ("pekka", "Excel ja taulukkolaskenta raporteissa")]:
+            data = ProfileCreate(name=eid, strengths=[{"text": text}])  # type: ignore[list-item]
+            v.profiles.upsert(s, external_id=eid, data=data, actor=ADMIN)
+    for who, score in (("mikko", 5), ("liisa", 4), ("pekka", 5)):
+        helped(v, EXCEL, who, score)
+    ranker = v.matching.effects
+    ranker.weights = ranker.weights.model_copy(  # type: ignore[union-attr]
+        update={"exploration_policy": "greedy", "discovery_slot": 3}
+    )
+    results = match(v, EXCEL, k=3)  # all three proven on exactly this request
+    assert results[2].external_id == "tuula" and DISCOVERY_NOTE in results[2].explanation
+    assert {r.external_id for r in results[:2]} <= {"mikko", "liisa", "pekka"}
