@@ -80,28 +80,23 @@ def score_candidates(
     best = max(v.relevance for v in views)
     scale = max(best, 0.0)
     top = rating_success(org_mean)  # the best match's prior: the organisation's mean rating
+    beliefs = {v.employee_id: _belief(v, best, top, w) for v in views}
+    # Exploration is worth its cost only against what has been learned: where no candidate was
+    # ever rated on a request like this one, relevance is the best estimate for everyone and
+    # random draws would only blur it, so the order stays the relevance order.
+    learned = sum(b.weight for b in beliefs.values())
+    onset = min(1.0, learned / w.exploration_onset)
     out: dict[int, Scored] = {}
     for v in views:
         related = is_related(v.relevance, best, share=w.related_share)
-        prior = competence_prior(
-            relevance_share(v.relevance, best),
-            top=top,
-            slope=w.competence_prior_slope,
-            floor=w.competence_prior_floor,
-        )
-        belief = competence_posterior(
-            prior,
-            v.history,
-            strength=w.competence_prior_strength,
-            floor=w.similar_request_floor,
-            full=w.similar_request_full,
-        )
+        belief = beliefs[v.employee_id]
         competence = scale * w.competence_weight * (belief.mean - belief.prior_mean)
         explore = 0.0
-        if related:
+        if related and onset > 0:
             explore = (
                 scale
                 * w.competence_weight
+                * onset
                 * optimism(
                     belief,
                     policy=w.exploration_policy,
@@ -138,6 +133,23 @@ def score_candidates(
             components = {key: min(value, 0.0) for key, value in components.items()}
         out[v.employee_id] = Scored(v.employee_id, v.relevance, related, belief, components)
     return out
+
+
+def _belief(v: ProviderView, best: float, top: float, w: FeedbackWeights) -> Competence:
+    """The candidate's competence posterior for this request: relevance prior, similar ratings."""
+    prior = competence_prior(
+        relevance_share(v.relevance, best),
+        top=top,
+        slope=w.competence_prior_slope,
+        floor=w.competence_prior_floor,
+    )
+    return competence_posterior(
+        prior,
+        v.history,
+        strength=w.competence_prior_strength,
+        floor=w.similar_request_floor,
+        full=w.similar_request_full,
+    )
 
 
 def order(scored: Mapping[int, Scored]) -> list[Scored]:

@@ -64,6 +64,10 @@ class FeedbackWeights(BaseModel):
     exploration_policy: Policy = "thompson"
     exploration_ucb_z: float = Field(default=1.0, ge=0)
     exploration_seed: int = 0
+    # Exploration grows with what is known about requests like this one: × min(1, the candidates'
+    # similarity-weighted ratings / this). With no similar rating at all it is 0, so a fresh
+    # organisation, or a new kind of request, is ranked by relevance alone.
+    exploration_onset: float = Field(default=1.0, gt=0)
     # Discovery slot: when none of the first k is a related person not yet proven on similar
     # requests (similarity-weighted ratings below `proven_weight`), the most promising one is placed
     # at this position, labelled; 0 = off. Only when k is at least this position.

@@ -131,6 +131,36 @@ class TestExploration:
         assert all(s.components["exploration"] == 0 for s in scored(views, greedy).values())
 
 
+class TestExplorationOnset:
+    """Exploration needs something learned to explore against; before that, relevance rules."""
+
+    @pytest.mark.parametrize(
+        "history",
+        [[], [(W.similar_request_floor, 5), (0.1, 1)]],  # never rated / rated only on unlike requests
+        ids=["unrated", "rated-elsewhere"],
+    )
+    def test_nothing_learned_means_the_relevance_order(self, policy: FeedbackWeights, history: list) -> None:
+        rng = np.random.default_rng(5)
+        for draw in range(200):
+            views = [ProviderView(i, float(r), history=history) for i, r in enumerate(rng.uniform(0.3, 0.9, 8))]
+            out = scored(views, policy, draw, k=10)  # k above the pool: no discovery slot either
+            assert all(s.components["exploration"] == 0 for s in out.values())
+            assert [s.employee_id for s in order(out)] == sorted(out, key=lambda e: -views[e].relevance)
+
+    def test_exploration_grows_with_the_similar_ratings_among_the_candidates(self) -> None:
+        full, floor = W.similar_request_full, W.similar_request_floor
+        quarter = floor + 0.25 * (full - floor)  # a rating counting 0.25 of an observation
+        ratio = []
+        for draw in range(200):
+            vague = ProviderView(2, 0.6)
+            a = scored([ProviderView(1, 0.9, history=[(full, 5)]), vague], draw=draw)[2]
+            b = scored([ProviderView(1, 0.9, history=[(quarter, 5)]), vague], draw=draw)[2]
+            if a.components["exploration"] > 1e-3:
+                ratio.append(b.components["exploration"] / a.components["exploration"])
+        assert len(ratio) > 50
+        assert np.allclose(ratio, 0.25, atol=2e-3)  # components are rounded to 6 decimals
+
+
 class TestDiscoverySlot:
     W3 = W.model_copy(update={"discovery_slot": 3})
 

@@ -76,6 +76,11 @@ def base(r: MatchItem) -> float:
 def test_a_vague_but_related_colleague_gets_aimed_chances_and_becomes_findable(e5_velho: Velho) -> None:
     v = e5_velho
     share = v.matching.effects.weights.related_share  # type: ignore[union-attr]
+    # Nothing learned about Excel yet: exploration stays off, the order is relevance alone.
+    assert all(r.components["exploration"] == 0 for r in match(v, EXCEL))
+    # A middling rating on Excel (no evidence statement, a little less competence for mikko) is
+    # something learned to explore against.
+    helped(v, EXCEL, "mikko", 3)
     explored = 0
     for i in range(12):
         results = {r.external_id: r for r in match(v, (EXCEL, PIVOT)[i % 2])}
