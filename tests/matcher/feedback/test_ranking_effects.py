@@ -191,6 +191,10 @@ class TestExploration:
         return ranker
 
     def test_never_lifts_the_clearly_unrelated_and_gives_the_vague_a_chance(self, org: Any, exploring: Any) -> None:
+        # Nothing learned about Excel yet: no exploration, whatever the draws.
+        for i in range(5):
+            assert all(r.components["exploration"] == 0 for r in org.match(f"excel macros {i}", k=10).results)
+        org.helped(EXCEL, "bob", 3)  # a middling rating: something learned, no evidence statement
         explored = 0
         for i in range(30):
             results = org.match(f"excel macros case {i}", k=10).results
@@ -215,6 +219,7 @@ class TestExploration:
         assert np.mean(bob) < 0.5 * np.mean(ann)
 
     def test_the_explanation_says_when_exploration_changed_the_order(self, org: Any, exploring: Any) -> None:
+        org.helped(EXCEL, "bob", 3)
         said = 0
         for i in range(30):
             results = org.match(f"excel macros case {i}", k=10).results
@@ -231,7 +236,10 @@ class TestExploration:
         def run() -> list[dict[str, float]]:
             return [{r.external_id: r.components["exploration"] for r in org.match(EXCEL).results} for _ in range(3)]
 
+        org.helped(EXCEL, "bob", 3)  # something learned, so exploration draws
+        exploring.reset()
         first = run()
+        assert any(v > 0 for d in first for v in d.values())
         exploring.reset()
         assert run() == first
         exploring.reset(seed=99)
