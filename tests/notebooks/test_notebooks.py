@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +66,9 @@ def test_insights_runs_and_never_shows_a_request(tmp_path: Path, monkeypatch: py
     # Topics are named after offers: the only Excel expert's own statement names the Excel topic.
     assert "Olen yksikön Excel-velho: pivot-taulukot, makrot ja VBA" in text
     # Unmet demand: the legal questions nobody offers are unmet and get "recruit or train".
-    unmet_rows = [line for line in text.splitlines() if line.lstrip().startswith("unmet ") and "/" in line]
-    assert unmet_rows and any(int(r.split()[1].split("/")[0]) > 0 for r in unmet_rows)
+    unmet_rows = [m for m in re.finditer(r"^\s*unmet +(\d+)/(\d+) ", text, re.MULTILINE)]
+    assert unmet_rows and any(int(m[1]) > 0 for m in unmet_rows)
     assert "[recruit_or_train]" in text
-    assert "hidden experts" in text.lower()
+    experts = re.search(r"hidden experts surfaced: (\d+) in (\d+) units", text)
+    assert experts and int(experts[1]) > 0
     assert sum(1 for o in outs if "image/png" in o.get("data", {})) >= 2
