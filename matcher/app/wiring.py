@@ -2,7 +2,8 @@
 
 The API, the CLI, notebooks and the simulation all run a `Velho` built here, so they share one
 code path: writes go through `session()` (the unit of work), the index follows the change log
-in its own thread, and background tasks expire offers, deliver webhooks and purge old request texts.
+in its own thread, and background tasks expire offers, deliver webhooks and purge old request texts
+(and, in a serving process, keep the insights store warm).
 """
 
 from __future__ import annotations
@@ -106,6 +107,8 @@ class Velho:
     privacy: PrivacyService
     insights: InsightsService
     tasks: list[PeriodicTask] = field(default_factory=list)
+    # Started only by a serving process (`start(serving=True)`): CLI commands and tests skip it.
+    insights_warmer: PeriodicTask | None = None
 
     @property
     def sessions(self) -> sessionmaker[Session]:
@@ -120,12 +123,15 @@ class Velho:
         """A session that only reads."""
         return self.uow.read()
 
-    def start(self, *, progress: bool = False, block: bool = True) -> str | None:
+    def start(self, *, progress: bool = False, block: bool = True, serving: bool = False) -> str | None:
         """Migrate the schema, start the index follower and the sweeps.
 
-        With `block`, the index is loaded (or rebuilt) first and this returns which it was.
+        With `block`, the index is loaded (or rebuilt) first and this returns which it was. With
+        `serving` (the API's lifespan), the insights warm-up runs too.
         """
         upgrade_database(self.engine)
+        if serving and self.insights_warmer is not None and self.insights_warmer not in self.tasks:
+            self.tasks.append(self.insights_warmer)
         self.follower.start(block=block, progress=progress)
         for task in self.tasks:
             task.start()
@@ -146,6 +152,17 @@ class Velho:
         """Forget request texts past `VELHO_RETENTION_DAYS` (the retention sweep's job)."""
         with self.session() as session:
             return self.privacy.purge_old_requests(session, retention_days=self.settings.retention_days)
+
+    def warm_insights(self) -> int:
+        """Bring the insights store up to date (the warm-up's job); nothing until the index has
+        loaded, since offers are read in the index's language centering (the follower wakes it)."""
+        if not self.sync.loaded:
+            return 0
+        started = time.perf_counter()
+        with self.uow.read() as session:
+            held = self.insights.warm(session)
+        logger.info("insights_warmed requests=%d seconds=%.2f", held, time.perf_counter() - started)
+        return held
 
     def sweep_expired(self) -> int:
         """Mark unanswered offers past their time as expired (the periodic sweep's job)."""
@@ -199,6 +216,11 @@ class Velho:
             database_statements=len(expected),
             database_digest=ids_digest(expected),
         )
+
+    def _index_loaded(self) -> None:
+        """The index is loaded: the insights warm-up may run now rather than at its next tick."""
+        if self.insights_warmer is not None:
+            self.insights_warmer.wake()
 
     def _events_waiting(self) -> None:
         """A commit left webhook deliveries: wake this process's delivery worker."""
@@ -256,6 +278,7 @@ def build(
         write=uow.write,
         poll_seconds=settings.index_poll_seconds,
         save_every_seconds=settings.index_save_seconds,
+        on_loaded=lambda: holder[0]._index_loaded(),
     )
     profiles = ProfileService(encoder)
     keys = KeyService()
@@ -311,6 +334,8 @@ def build(
         velho.tasks.append(PeriodicTask("webhooks", settings.webhook_poll_seconds, velho.deliveries.run_once))
     if settings.retention_sweep_seconds > 0:
         velho.tasks.append(PeriodicTask("retention", settings.retention_sweep_seconds, velho.purge_old_requests))
+    if settings.insights_warm_seconds > 0:
+        velho.insights_warmer = PeriodicTask("insights-warm", settings.insights_warm_seconds, velho.warm_insights)
     holder.append(velho)
     return velho
 

@@ -47,8 +47,11 @@ class IndexFollower:
         max_backoff_seconds: float = 10.0,
         repository: ProfileRepository | None = None,
         clock: Callable[[], float] = time.monotonic,
+        on_loaded: Callable[[], None] | None = None,
     ) -> None:
         self.sync = sync
+        # Told once the index is loaded (work that needs the index's centering waits for it).
+        self.on_loaded = on_loaded
         self._read = read
         self._write = write
         self.poll_seconds = poll_seconds
@@ -139,6 +142,8 @@ class IndexFollower:
             len(self.sync.index),
             time.perf_counter() - started,
         )
+        if self.on_loaded is not None:
+            self.on_loaded()
 
     def _run(self) -> None:
         backoff = self.poll_seconds

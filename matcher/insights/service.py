@@ -84,6 +84,11 @@ class InsightsService:
         in_period = held & now[np.where(held, o.request_row, 0)]
         return _Facts(view, people, now, before, in_period, in_period & (o.provider >= 0) & visible[o.provider])
 
+    def warm(self, session: Session) -> int:
+        """Bring the store up to date (read new requests, fit or refit topics when due), so the
+        next call only aggregates. Returns how many requests the store holds."""
+        return len(self.store.view(session, self.centering()).index)
+
     # -- demand -------------------------------------------------------------------------------
     def demand(self, session: Session, *, period: Period, unit: str | None = None) -> DemandRead:
         """Topics of the period's requests with volume, trend, strength, unmet demand and outcomes."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
+from datetime import datetime
 from typing import Protocol
 
 import numpy as np
@@ -29,6 +31,7 @@ from matcher.matching.weights import RankingWeights
 from matcher.timing import span
 from profiles.actor import Actor
 from profiles.errors import Forbidden, ServiceUnavailable
+from profiles.models import as_utc, utcnow
 from profiles.repository import ProfileRepository
 
 logger = logging.getLogger(__name__)
@@ -56,8 +59,11 @@ class MatchService:
         repository: RequestRepository | None = None,
         effects: FeedbackHook | None = None,
         ranker: Ranker | None = None,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.encoder = encoder
+        # When a request is filed (a simulation or notebook sets simulated time, as on engagements).
+        self.clock = clock
         self.sync = sync
         self._weights = weights
         self.repo = repository or RequestRepository()
@@ -173,6 +179,7 @@ class MatchService:
                 filters=f.model_dump(exclude_none=True),
                 model_id=self.encoder.info.model_id if query.vector is not None else None,
                 embedding=np.asarray(query.vector, dtype=np.float32).tobytes() if query.vector is not None else None,
+                created_at=as_utc(self.clock()),
             )
             bands = [band_of(c.components, self._weights) for c in ranked]
             best = best_of(bands)

@@ -3,40 +3,55 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
+from collections.abc import Iterator
 
 import jwt
 import pytest
 from conftest import ADMIN_TOKEN
 from fastapi.testclient import TestClient
-from insights_org import Org, org_fixture  # noqa: F401  (the fixture)
+from insights_org import Org, org_fixture  # noqa: F401  (the fixture, built once for this module)
 
+from api.app import create_app
 from matcher.app.settings import Settings
 
 SECRET = "insights-test-secret-of-enough-length"
 ROUTES = ("/v1/insights/demand", "/v1/insights/supply", "/v1/insights/suggestions")
 
 
+@pytest.fixture(scope="module")
+def org_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of the shared organisation that also verify employee JWTs."""
+    return Settings(  # type: ignore[call-arg]
+        data_dir=tmp_path_factory.mktemp("org") / "data", admin_token=ADMIN_TOKEN, jwt_secret=SECRET, _env_file=None
+    )
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings that also verify employee JWTs."""
-    return Settings(data_dir=tmp_path / "data", admin_token=ADMIN_TOKEN, jwt_secret=SECRET, _env_file=None)  # type: ignore[call-arg]
+def client(org_settings: Settings, org: Org) -> Iterator[TestClient]:
+    """Real HTTP through the ASGI app, over the module's organisation."""
+    with TestClient(create_app(org_settings, velho=org.velho)) as c:
+        yield c
 
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def key(org: Org, scope: str) -> dict[str, str]:
+@pytest.fixture(scope="module")
+def keys(org: Org) -> dict[str, dict[str, str]]:
+    """One key per scope (key names are unique, and the organisation is shared by the module)."""
     with org.velho.session() as s:
-        return bearer(org.velho.keys.create(s, name=f"k-{scope}", scope=scope)[1])  # type: ignore[arg-type]
+        return {
+            scope: bearer(org.velho.keys.create(s, name=f"k-{scope}", scope=scope)[1])  # type: ignore[arg-type]
+            for scope in ("insights", "integration")
+        }
 
 
 class TestAccess:
-    def test_insights_and_admin_credentials_only(self, org: Org, client: TestClient) -> None:
+    def test_insights_and_admin_credentials_only(self, keys: dict[str, dict[str, str]], client: TestClient) -> None:
         employee = bearer(jwt.encode({"sub": "asker", "exp": int(time.time()) + 300}, SECRET, algorithm="HS256"))
-        callers = {"insights": key(org, "insights"), "admin": bearer(ADMIN_TOKEN)}
-        refused = {"integration": key(org, "integration"), "employee": employee}
+        callers = {"insights": keys["insights"], "admin": bearer(ADMIN_TOKEN)}
+        refused = {"integration": keys["integration"], "employee": employee}
         for route in ROUTES:
             for name, headers in callers.items():
                 assert client.get(route, headers=headers).status_code == 200, (route, name)
@@ -46,15 +61,19 @@ class TestAccess:
                 assert r.headers["content-type"].startswith("application/problem+json")
             assert client.get(route).status_code == 401
 
-    def test_an_insights_key_may_not_match_or_read_profiles(self, org: Org, client: TestClient) -> None:
-        headers = key(org, "insights")
+    def test_an_insights_key_may_not_match_or_read_profiles(
+        self, keys: dict[str, dict[str, str]], client: TestClient
+    ) -> None:
+        headers = keys["insights"]
         assert client.post("/v1/match", json={"text": "Excel"}, headers=headers).status_code == 403
         assert client.get("/v1/employees/asker", headers=headers).status_code == 403
 
 
 class TestAnswers:
-    def test_no_request_text_leaves_the_api(self, org: Org, client: TestClient) -> None:
-        headers = key(org, "insights")
+    def test_no_request_text_leaves_the_api(
+        self, org: Org, keys: dict[str, dict[str, str]], client: TestClient
+    ) -> None:
+        headers = keys["insights"]
         body = "".join(client.get(route, headers=headers).text for route in ROUTES)
         for text in org.texts:
             assert text not in body
@@ -69,7 +88,7 @@ class TestAnswers:
             "limit=0",
         ],
     )
-    def test_bad_periods_are_a_problem(self, org: Org, client: TestClient, query: str) -> None:
+    def test_bad_periods_are_a_problem(self, client: TestClient, query: str) -> None:
         r = client.get(f"/v1/insights/supply?{query}", headers=bearer(ADMIN_TOKEN))
         assert r.status_code == 422
         assert r.headers["content-type"].startswith("application/problem+json")

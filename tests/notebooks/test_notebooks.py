@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -11,17 +14,62 @@ from nbclient import NotebookClient
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", ["feedback_loop.ipynb"])
-def test_notebook_runs(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def execute(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, extra: str | None = None) -> Any:
+    """Run a notebook in the small configuration (plus `extra`, a last cell the test adds)."""
     monkeypatch.setenv("VELHO_NOTEBOOK_SMALL", "1")
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    if extra is not None:
+        nb.cells.append(nbformat.v4.new_code_cell(extra))
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
-    assert not [o for o in outputs if o.get("output_type") == "error"]
-    text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+    return nb
+
+
+def outputs(cells: list[Any]) -> list[Any]:
+    return [o for cell in cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+
+
+def shown_text(outs: list[Any]) -> str:
+    """Everything a reader sees: printed streams, plain-text and HTML results, tracebacks."""
+    parts = []
+    for o in outs:
+        parts.append(o.get("text", ""))
+        data = o.get("data", {})
+        parts += [data.get("text/plain", ""), data.get("text/html", "")]
+        parts += o.get("traceback", [])
+    return "\n".join(parts)
+
+
+@pytest.mark.slow
+def test_feedback_loop_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    nb = execute("feedback_loop.ipynb", tmp_path, monkeypatch)
+    outs = outputs(nb.cells)
+    assert not [o for o in outs if o.get("output_type") == "error"]
+    text = "".join(o.get("text", "") for o in outs if o.get("output_type") == "stream")
     assert "Helped with a similar request, rated 5" in text
     assert "precision@1, last window" in text
     assert "hidden experts engaged at least once" in text and "| measure | target |" in text
-    assert sum(1 for o in outputs if "image/png" in o.get("data", {})) >= 2
+    assert sum(1 for o in outs if "image/png" in o.get("data", {})) >= 2
+
+
+@pytest.mark.slow
+def test_insights_runs_and_never_shows_a_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A last cell hands the test the texts the simulation filed (that cell's output is not the notebook's).
+    nb = execute("insights.ipynb", tmp_path, monkeypatch, extra="import json; print(json.dumps(FILED))")
+    filed = json.loads(nb.cells[-1].outputs[0]["text"])
+    outs = outputs(nb.cells[:-1])
+    assert not [o for o in outs if o.get("output_type") == "error"]
+    text = shown_text(outs)
+    assert len(filed) == 40 + 80 and len(set(filed)) > 60  # varied wording, not one text repeated
+    # No request text in any output, not even a long piece of one.
+    assert not [t for t in filed if t in text]
+    assert not [t for t in filed if len(t) > 40 and t[5:35] in text]
+    # Topics are named after offers: the only Excel expert's own statement names the Excel topic.
+    assert "Olen yksikön Excel-velho: pivot-taulukot, makrot ja VBA" in text
+    # Unmet demand: the legal questions nobody offers are unmet and get "recruit or train".
+    unmet_rows = [m for m in re.finditer(r"^\s*unmet +(\d+)/(\d+) ", text, re.MULTILINE)]
+    assert unmet_rows and any(int(m[1]) > 0 for m in unmet_rows)
+    assert "[recruit_or_train]" in text
+    experts = re.search(r"hidden experts surfaced: (\d+) in (\d+) units", text)
+    assert experts and int(experts[1]) > 0
+    assert sum(1 for o in outs if "image/png" in o.get("data", {})) >= 2

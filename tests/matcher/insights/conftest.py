@@ -1,3 +1,3 @@
-"""The insights organisation fixture (shared with the API and browser tests)."""
+"""The insights organisation fixtures (shared with the API tests): `org` per module, `own_org` per test."""
 
-from insights_org import org_fixture  # noqa: F401
+from insights_org import org_fixture, org_settings, own_org_fixture  # noqa: F401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from insights_org import Org, _file, period
 from sqlalchemy import update
 
@@ -60,9 +61,10 @@ class TestSuggestions:
         retire = {x.statement_id for x in out.suggestions if x.kind == "retire_or_reword"}
         assert retire == {o.statement_id for o in supply(org).unused}
 
-    def test_an_offer_rated_below_the_bar_is_to_be_revised(self, org: Org) -> None:
+    def test_an_offer_rated_below_the_bar_is_to_be_revised(self, org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
         # The nurse's help was rated 5 and 4: with a bar of 4.6 and groups of one, revise.
-        org.velho.insights.rules = replace(org.velho.insights.rules, min_group_size=1, revise_below_rating=4.6)
+        rules = replace(org.velho.insights.rules, min_group_size=1, revise_below_rating=4.6)
+        monkeypatch.setattr(org.velho.insights, "rules", rules)  # undone after the test (the org is shared)
         with org.velho.reading() as s:
             out = org.velho.insights.suggestions(s, period=period(org))
         revise = [x for x in out.suggestions if x.kind == "revise"]
@@ -75,7 +77,8 @@ class TestSuggestions:
 
 
 class TestStore:
-    def test_new_requests_join_existing_topics_and_a_purge_starts_over(self, org: Org) -> None:
+    def test_new_requests_join_existing_topics_and_a_purge_starts_over(self, own_org: Org) -> None:
+        org = own_org
         store, v = org.velho.insights.store, org.velho
         with v.reading() as s:
             first = store.view(s, v.sync.centering)
@@ -101,8 +104,8 @@ class TestDistribution:
         assert gini([]) is None and gini([0, 0]) is None
         assert top_share([5] + [1] * 20, top=1) == 0.2
 
-    def test_a_purge_of_the_oldest_vectors_is_noticed_at_once(self, org: Org) -> None:
-        store, v = org.velho.insights.store, org.velho
+    def test_a_purge_of_the_oldest_vectors_is_noticed_at_once(self, own_org: Org) -> None:
+        store, v = own_org.velho.insights.store, own_org.velho
         with v.reading() as s:
             first = store.view(s, v.sync.centering)
         oldest = store._ids[0]
