@@ -1,50 +1,8 @@
 // Velho's page: speaks only to the public JSON API, with the employee's bearer token kept in
 // sessionStorage (gone when the tab closes). Built from DOM nodes and textContent only, so no
 // profile or request text is ever parsed as HTML.
+import { $, api, el, fail, notify, state } from "./core.js";
 import { lang, setLang, t, translateStatic } from "./i18n.js";
-
-const $ = (sel) => document.querySelector(sel);
-const state = { me: null, etag: null, names: new Map() };
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child);
-  return node;
-}
-
-function notify(message, isError = false) {
-  const notice = $("#notice");
-  notice.textContent = message;
-  notice.classList.toggle("error", isError);
-}
-
-class ApiError extends Error {
-  constructor(status, detail) {
-    super(detail);
-    this.status = status;
-  }
-}
-
-// One call to the API: JSON in and out; a problem+json answer becomes an ApiError with its detail.
-async function api(method, path, { body, headers = {}, auth = true } = {}) {
-  const token = sessionStorage.getItem("velho.token");
-  const all = { Accept: "application/json", ...headers };
-  if (auth && token) all.Authorization = `Bearer ${token}`;
-  if (body !== undefined) all["Content-Type"] = "application/json";
-  const response = await fetch(path, { method, headers: all, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = response.status === 204 ? null : await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, (data && (data.detail || data.title)) || response.statusText);
-  return { data, etag: response.headers.get("ETag") };
-}
-
-function fail(err) {
-  notify(t("error", { detail: err.message }), true);
-}
 
 // -- signing in -------------------------------------------------------------------------------
 
@@ -164,8 +122,8 @@ function renderResults(match, profiles) {
       { class: "item", "data-provider": item.external_id },
       el("h3", { id }, item.name),
       el("p", { class: "meta" }, [item.title, item.unit].filter(Boolean).join(", ")),
-      el("p", { class: "meta" }, t("score", { pct: Math.round(item.score * 100) }), " · ", t("availability"), ": ",
-        profile ? availabilityBadge(profile.availability) : "–"),
+      el("p", { class: "meta" }, strengthBadge(item.strength), " · ", t("score", { pct: Math.round(item.score * 100) }),
+        " · ", t("availability"), ": ", profile ? availabilityBadge(profile.availability) : "–"),
       el("p", {}, item.explanation),
       el("p", { class: "meta" }, t("matched")),
       el("ul", {}, item.matched_strengths.map((s) => el("li", {}, s.text))),
@@ -173,7 +131,26 @@ function renderResults(match, profiles) {
     );
   });
   const summary = el("p", { class: "count" }, items.length ? t("resultsCount", { n: items.length }) : t("noResults"));
-  $("#results").replaceChildren(summary, el("ol", { class: "results" }, items));
+  $("#results").replaceChildren(summary, ...weakMatchNotice(match, items.length), el("ol", { class: "results" }, items));
+}
+
+// The band is written out (and marked by a symbol), so it never rests on colour alone.
+const BAND_MARK = { strong: "●●●", fair: "●●○", weak: "●○○" };
+
+function strengthBadge(strength) {
+  if (!strength) return t("strengthUnknown");
+  return el("span", { class: `band ${strength}` }, el("span", { "aria-hidden": "true" }, BAND_MARK[strength], " "), t(`band_${strength}`));
+}
+
+// No strong match: say so before the list, and what to do about it.
+function weakMatchNotice(match, count) {
+  if (!count || !match.no_strong_match) return [];
+  const key = match.best_strength === "weak" ? "noStrongWeak" : "noStrongFair";
+  return [
+    el("div", { class: "advice", id: "no-strong", role: "note" },
+      el("p", {}, el("strong", {}, t("noStrongTitle"))),
+      el("p", {}, t(key))),
+  ];
 }
 
 async function propose(requestId, item, button) {
