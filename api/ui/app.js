@@ -3,13 +3,14 @@
 // profile or request text is ever parsed as HTML.
 import { $, api, el, fail, notify, state } from "./core.js";
 import { lang, setLang, t, translateStatic } from "./i18n.js";
+import { loadInsights } from "./insights.js";
 
 // -- signing in -------------------------------------------------------------------------------
 
 async function signIn(token) {
   sessionStorage.setItem("velho.token", token);
   try {
-    await loadMe();
+    state.role = await roleOf();
   } catch (err) {
     sessionStorage.removeItem("velho.token");
     fail(err);
@@ -19,10 +20,25 @@ async function signIn(token) {
   showApp();
 }
 
+// An employee's JWT reads /v1/me; an insights key (or the admin token) may not, but reads insights.
+async function roleOf() {
+  try {
+    await loadMe();
+    return "employee";
+  } catch (err) {
+    if (err.status !== 403) throw err;
+  }
+  await api("GET", "/v1/insights/suggestions?limit=1");
+  state.me = null;
+  return "insights";
+}
+
 function signOut() {
   sessionStorage.removeItem("velho.token");
   state.me = null;
+  state.role = null;
   $("#results").replaceChildren();
+  $("#insights").replaceChildren();
   $("#request").value = "";
   showSignIn();
 }
@@ -47,16 +63,24 @@ function showApp() {
   $("#app").hidden = false;
   $("#who").hidden = false;
   $("#sign-out").hidden = false;
-  $("#who").textContent = t("signedInAs", { name: state.me.name });
-  selectTab($("#tab-find"));
+  const insights = state.role === "insights";
+  // The Insights tab is for the people who steer support services; an employee gets the other three.
+  for (const tab of allTabs()) tab.hidden = insights !== (tab.id === "tab-insights");
+  $("#who").textContent = whoText();
+  selectTab(insights ? $("#tab-insights") : $("#tab-find"));
+}
+
+function whoText() {
+  return state.role === "insights" ? t("signedInInsights") : t("signedInAs", { name: state.me.name });
 }
 
 // -- tabs -------------------------------------------------------------------------------------
 
-const tabs = () => [...document.querySelectorAll('[role="tab"]')];
+const allTabs = () => [...document.querySelectorAll('[role="tab"]')];
+const tabs = () => allTabs().filter((tab) => !tab.hidden);
 
 function selectTab(tab, focus = false) {
-  for (const other of tabs()) {
+  for (const other of allTabs()) {
     const selected = other === tab;
     other.setAttribute("aria-selected", String(selected));
     other.tabIndex = selected ? 0 : -1;
@@ -65,6 +89,7 @@ function selectTab(tab, focus = false) {
   if (focus) tab.focus();
   if (tab.id === "tab-profile") fillProfile();
   if (tab.id === "tab-offers") loadOffers().catch(fail);
+  if (tab.id === "tab-insights") loadInsights();
 }
 
 function onTabKey(event) {
@@ -201,9 +226,8 @@ function fillProfile() {
   $("#p-visible").checked = me.visible;
 }
 
-function profileBody() {
-  const me = state.me;
-  const strengths = [...$("#p-strengths").querySelectorAll("input")]
+function draftStrengths() {
+  return [...$("#p-strengths").querySelectorAll("input")]
     .filter((input) => input.value.trim())
     .map((input) => {
       const strength = { text: input.value.trim() };
@@ -214,6 +238,12 @@ function profileBody() {
       }
       return strength;
     });
+}
+
+
+function profileBody() {
+  const me = state.me;
+  const strengths = draftStrengths();
   const languages = $("#p-languages").value.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
   return {
     name: $("#p-name").value.trim(),
@@ -329,8 +359,8 @@ async function transition(id, verb) {
 function switchLanguage() {
   setLang(lang() === "fi" ? "en" : "fi");
   translateStatic();
-  if (state.me) {
-    $("#who").textContent = t("signedInAs", { name: state.me.name });
+  if (state.role) {
+    $("#who").textContent = whoText();
     const open = tabs().find((tab) => tab.getAttribute("aria-selected") === "true");
     if (open) selectTab(open);
   }
@@ -354,7 +384,19 @@ function start() {
       fail(err);
     }
   });
-  for (const tab of tabs()) {
+  $("#dev-insights").addEventListener("click", async () => {
+    try {
+      const { data } = await api("POST", "/v1/dev/insights-token", { auth: false });
+      await signIn(data.token);
+    } catch (err) {
+      fail(err);
+    }
+  });
+  $("#insights-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    loadInsights();
+  });
+  for (const tab of allTabs()) {
     tab.addEventListener("click", () => selectTab(tab));
     tab.addEventListener("keydown", onTabKey);
   }

@@ -82,6 +82,11 @@ class SpreadRead(BaseModel):
     exposure_top10_share: float | None = Field(description="share of top-3 appearances held by the ten most exposed")
     load_gini: float | None
     load_top10_share: float | None
+    load_lorenz: list[float] | None = Field(
+        default=None,
+        description="share of all load held by the least loaded 0 %, 10 %, ... 100 % of providers (11 points); "
+        "None with no load or fewer providers than the minimum group",
+    )
 
 
 class ExpertRead(BaseModel):
