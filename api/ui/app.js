@@ -4,6 +4,7 @@
 import { $, api, el, fail, notify, state } from "./core.js";
 import { lang, setLang, t, translateStatic } from "./i18n.js";
 import { loadInsights } from "./insights.js";
+import { schedulePreview } from "./preview.js";
 
 // -- signing in -------------------------------------------------------------------------------
 
@@ -203,7 +204,7 @@ function strengthRow(strength, n) {
   const input = el("input", { id, value: strength.text, maxlength: "1000", "data-level": strength.level ?? "", "data-language": strength.language ?? "" });
   input.dataset.original = strength.text;
   const row = el("li", {}, el("label", { for: id }, t("strengthText", { n })), input);
-  row.append(el("button", { type: "button", "aria-label": t("removeStrength", { n }), onclick: () => { row.remove(); renumber(); } }, "✕"));
+  row.append(el("button", { type: "button", "aria-label": t("removeStrength", { n }), onclick: () => { row.remove(); renumber(); previewDraft(); } }, "✕"));
   return row;
 }
 
@@ -224,6 +225,7 @@ function fillProfile() {
   for (const radio of document.querySelectorAll('input[name="availability"]')) radio.checked = radio.value === me.availability;
   $("#p-capacity").value = me.capacity;
   $("#p-visible").checked = me.visible;
+  previewDraft(0);
 }
 
 function draftStrengths() {
@@ -240,6 +242,9 @@ function draftStrengths() {
     });
 }
 
+function previewDraft(delay) {
+  schedulePreview(draftStrengths(), delay);
+}
 
 function profileBody() {
   const me = state.me;
@@ -402,6 +407,7 @@ function start() {
   }
   $("#find-form").addEventListener("submit", findHelp);
   $("#profile-form").addEventListener("submit", saveProfile);
+  $("#p-strengths").addEventListener("input", () => previewDraft());
   $("#add-strength").addEventListener("click", () => {
     const list = $("#p-strengths");
     const row = strengthRow({ text: "" }, list.children.length + 1);
