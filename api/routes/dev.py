@@ -1,4 +1,4 @@
-"""Dev sign-in for the web page: pick a sample employee, get a short-lived JWT.
+"""Dev sign-in for the web page: a sample employee (a short-lived JWT) or the insights viewer (a key).
 
 Mounted only when `VELHO_DEV_SIGN_IN=true` (otherwise these paths are a plain 404), and kept out
 of the OpenAPI document: it is not part of the public API, and it needs no credential.
@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from api.deps import VelhoDep
 from api.errors import problem_responses
-from matcher.access.dev_sign_in import mint
+from matcher.access.dev_sign_in import insights_key, mint
 from profiles.actor import Actor
 from profiles.schemas import ExternalId
 
@@ -37,6 +37,13 @@ class DevToken(BaseModel):
     name: str
 
 
+class DevInsightsToken(BaseModel):
+    """An insights-scoped key for the page's Insights tab (the people who steer support services)."""
+
+    token: str
+    scope: str = "insights"
+
+
 class DevEmployee(BaseModel):
     """One entry of the sign-in picker."""
 
@@ -52,6 +59,13 @@ def dev_token(body: DevTokenCreate, velho: VelhoDep) -> DevToken:
         employee = velho.profiles.get(session, external_id=body.external_id, actor=Actor.admin("dev-sign-in"))
         name = employee.name
     return DevToken(token=mint(velho.settings, body.external_id), external_id=body.external_id, name=name)
+
+
+@router.post("/insights-token", response_model=DevInsightsToken)
+def dev_insights_token(velho: VelhoDep) -> DevInsightsToken:
+    """A fresh insights key (the one issued before it is revoked): aggregates only, no profile or request."""
+    with velho.session() as session:
+        return DevInsightsToken(token=insights_key(session, velho.keys))
 
 
 @router.get("/employees", response_model=list[DevEmployee])

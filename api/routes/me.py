@@ -1,4 +1,4 @@
-"""The signed-in employee's own view: their profile, the offers waiting for them, their engagements."""
+"""The signed-in employee's own view: their profile, a draft's preview, their offers and engagements."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from api.auth import access
 from api.deps import ActorDep, SessionDep, VelhoDep
 from api.errors import problem_responses
 from matcher.feedback.schemas import EngagementRead
+from matcher.insights.schemas import PreviewCreate, PreviewRead
 from profiles.errors import Forbidden
 from profiles.schemas import ProfileRead
 from profiles.service import to_read
@@ -48,3 +49,20 @@ def my_offers(session: SessionDep, actor: ActorDep, velho: VelhoDep) -> list[Eng
 def my_engagements(session: SessionDep, actor: ActorDep, velho: VelhoDep) -> list[EngagementRead]:
     """Every engagement you are part of, as provider or as requester, newest first."""
     return velho.engagements.of_employee(session, employee_id=_me(actor))
+
+
+@router.post(
+    "/preview",
+    name="me.preview",
+    response_model=PreviewRead,
+    responses=problem_responses(401, 403, 404, 413, 422, 503),
+    **EMPLOYEE,
+)
+def my_preview(session: SessionDep, actor: ActorDep, velho: VelhoDep, body: PreviewCreate) -> PreviewRead:
+    """Which recent demand these draft strengths would be found by, as counts per topic (nothing is saved).
+
+    A request counts when the draft would rank in its top 3 by relevance. Only counts and topic labels
+    (drawn from employees' offers) are returned, never a request's text or who filed it; topics, and totals,
+    below the insights minimum group size are hidden.
+    """
+    return velho.preview.preview(session, employee_id=_me(actor), draft=body)

@@ -1,57 +1,17 @@
 // Velho's page: speaks only to the public JSON API, with the employee's bearer token kept in
 // sessionStorage (gone when the tab closes). Built from DOM nodes and textContent only, so no
 // profile or request text is ever parsed as HTML.
+import { $, api, el, fail, notify, state } from "./core.js";
 import { lang, setLang, t, translateStatic } from "./i18n.js";
-
-const $ = (sel) => document.querySelector(sel);
-const state = { me: null, etag: null, names: new Map() };
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child);
-  return node;
-}
-
-function notify(message, isError = false) {
-  const notice = $("#notice");
-  notice.textContent = message;
-  notice.classList.toggle("error", isError);
-}
-
-class ApiError extends Error {
-  constructor(status, detail) {
-    super(detail);
-    this.status = status;
-  }
-}
-
-// One call to the API: JSON in and out; a problem+json answer becomes an ApiError with its detail.
-async function api(method, path, { body, headers = {}, auth = true } = {}) {
-  const token = sessionStorage.getItem("velho.token");
-  const all = { Accept: "application/json", ...headers };
-  if (auth && token) all.Authorization = `Bearer ${token}`;
-  if (body !== undefined) all["Content-Type"] = "application/json";
-  const response = await fetch(path, { method, headers: all, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = response.status === 204 ? null : await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, (data && (data.detail || data.title)) || response.statusText);
-  return { data, etag: response.headers.get("ETag") };
-}
-
-function fail(err) {
-  notify(t("error", { detail: err.message }), true);
-}
+import { loadInsights } from "./insights.js";
+import { schedulePreview } from "./preview.js";
 
 // -- signing in -------------------------------------------------------------------------------
 
 async function signIn(token) {
   sessionStorage.setItem("velho.token", token);
   try {
-    await loadMe();
+    state.role = await roleOf();
   } catch (err) {
     sessionStorage.removeItem("velho.token");
     fail(err);
@@ -61,10 +21,25 @@ async function signIn(token) {
   showApp();
 }
 
+// An employee's JWT reads /v1/me; an insights key (or the admin token) may not, but reads insights.
+async function roleOf() {
+  try {
+    await loadMe();
+    return "employee";
+  } catch (err) {
+    if (err.status !== 403) throw err;
+  }
+  await api("GET", "/v1/insights/suggestions?limit=1");
+  state.me = null;
+  return "insights";
+}
+
 function signOut() {
   sessionStorage.removeItem("velho.token");
   state.me = null;
+  state.role = null;
   $("#results").replaceChildren();
+  $("#insights").replaceChildren();
   $("#request").value = "";
   showSignIn();
 }
@@ -89,16 +64,24 @@ function showApp() {
   $("#app").hidden = false;
   $("#who").hidden = false;
   $("#sign-out").hidden = false;
-  $("#who").textContent = t("signedInAs", { name: state.me.name });
-  selectTab($("#tab-find"));
+  const insights = state.role === "insights";
+  // The Insights tab is for the people who steer support services; an employee gets the other three.
+  for (const tab of allTabs()) tab.hidden = insights !== (tab.id === "tab-insights");
+  $("#who").textContent = whoText();
+  selectTab(insights ? $("#tab-insights") : $("#tab-find"));
+}
+
+function whoText() {
+  return state.role === "insights" ? t("signedInInsights") : t("signedInAs", { name: state.me.name });
 }
 
 // -- tabs -------------------------------------------------------------------------------------
 
-const tabs = () => [...document.querySelectorAll('[role="tab"]')];
+const allTabs = () => [...document.querySelectorAll('[role="tab"]')];
+const tabs = () => allTabs().filter((tab) => !tab.hidden);
 
 function selectTab(tab, focus = false) {
-  for (const other of tabs()) {
+  for (const other of allTabs()) {
     const selected = other === tab;
     other.setAttribute("aria-selected", String(selected));
     other.tabIndex = selected ? 0 : -1;
@@ -107,6 +90,7 @@ function selectTab(tab, focus = false) {
   if (focus) tab.focus();
   if (tab.id === "tab-profile") fillProfile();
   if (tab.id === "tab-offers") loadOffers().catch(fail);
+  if (tab.id === "tab-insights") loadInsights();
 }
 
 function onTabKey(event) {
@@ -164,8 +148,8 @@ function renderResults(match, profiles) {
       { class: "item", "data-provider": item.external_id },
       el("h3", { id }, item.name),
       el("p", { class: "meta" }, [item.title, item.unit].filter(Boolean).join(", ")),
-      el("p", { class: "meta" }, t("score", { pct: Math.round(item.score * 100) }), " · ", t("availability"), ": ",
-        profile ? availabilityBadge(profile.availability) : "–"),
+      el("p", { class: "meta" }, strengthBadge(item.strength), " · ", t("score", { pct: Math.round(item.score * 100) }),
+        " · ", t("availability"), ": ", profile ? availabilityBadge(profile.availability) : "–"),
       el("p", {}, item.explanation),
       el("p", { class: "meta" }, t("matched")),
       el("ul", {}, item.matched_strengths.map((s) => el("li", {}, s.text))),
@@ -173,7 +157,26 @@ function renderResults(match, profiles) {
     );
   });
   const summary = el("p", { class: "count" }, items.length ? t("resultsCount", { n: items.length }) : t("noResults"));
-  $("#results").replaceChildren(summary, el("ol", { class: "results" }, items));
+  $("#results").replaceChildren(summary, ...weakMatchNotice(match, items.length), el("ol", { class: "results" }, items));
+}
+
+// The band is written out (and marked by a symbol), so it never rests on colour alone.
+const BAND_MARK = { strong: "●●●", fair: "●●○", weak: "●○○" };
+
+function strengthBadge(strength) {
+  if (!strength) return t("strengthUnknown");
+  return el("span", { class: `band ${strength}` }, el("span", { "aria-hidden": "true" }, BAND_MARK[strength], " "), t(`band_${strength}`));
+}
+
+// No strong match: say so before the list, and what to do about it.
+function weakMatchNotice(match, count) {
+  if (!count || !match.no_strong_match) return [];
+  const key = match.best_strength === "weak" ? "noStrongWeak" : "noStrongFair";
+  return [
+    el("div", { class: "advice", id: "no-strong", role: "note" },
+      el("p", {}, el("strong", {}, t("noStrongTitle"))),
+      el("p", {}, t(key))),
+  ];
 }
 
 async function propose(requestId, item, button) {
@@ -201,7 +204,7 @@ function strengthRow(strength, n) {
   const input = el("input", { id, value: strength.text, maxlength: "1000", "data-level": strength.level ?? "", "data-language": strength.language ?? "" });
   input.dataset.original = strength.text;
   const row = el("li", {}, el("label", { for: id }, t("strengthText", { n })), input);
-  row.append(el("button", { type: "button", "aria-label": t("removeStrength", { n }), onclick: () => { row.remove(); renumber(); } }, "✕"));
+  row.append(el("button", { type: "button", "aria-label": t("removeStrength", { n }), onclick: () => { row.remove(); renumber(); previewDraft(); } }, "✕"));
   return row;
 }
 
@@ -222,11 +225,11 @@ function fillProfile() {
   for (const radio of document.querySelectorAll('input[name="availability"]')) radio.checked = radio.value === me.availability;
   $("#p-capacity").value = me.capacity;
   $("#p-visible").checked = me.visible;
+  previewDraft(0);
 }
 
-function profileBody() {
-  const me = state.me;
-  const strengths = [...$("#p-strengths").querySelectorAll("input")]
+function draftStrengths() {
+  return [...$("#p-strengths").querySelectorAll("input")]
     .filter((input) => input.value.trim())
     .map((input) => {
       const strength = { text: input.value.trim() };
@@ -237,6 +240,15 @@ function profileBody() {
       }
       return strength;
     });
+}
+
+function previewDraft(delay) {
+  schedulePreview(draftStrengths(), delay);
+}
+
+function profileBody() {
+  const me = state.me;
+  const strengths = draftStrengths();
   const languages = $("#p-languages").value.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
   return {
     name: $("#p-name").value.trim(),
@@ -352,8 +364,8 @@ async function transition(id, verb) {
 function switchLanguage() {
   setLang(lang() === "fi" ? "en" : "fi");
   translateStatic();
-  if (state.me) {
-    $("#who").textContent = t("signedInAs", { name: state.me.name });
+  if (state.role) {
+    $("#who").textContent = whoText();
     const open = tabs().find((tab) => tab.getAttribute("aria-selected") === "true");
     if (open) selectTab(open);
   }
@@ -377,12 +389,25 @@ function start() {
       fail(err);
     }
   });
-  for (const tab of tabs()) {
+  $("#dev-insights").addEventListener("click", async () => {
+    try {
+      const { data } = await api("POST", "/v1/dev/insights-token", { auth: false });
+      await signIn(data.token);
+    } catch (err) {
+      fail(err);
+    }
+  });
+  $("#insights-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    loadInsights();
+  });
+  for (const tab of allTabs()) {
     tab.addEventListener("click", () => selectTab(tab));
     tab.addEventListener("keydown", onTabKey);
   }
   $("#find-form").addEventListener("submit", findHelp);
   $("#profile-form").addEventListener("submit", saveProfile);
+  $("#p-strengths").addEventListener("input", () => previewDraft());
   $("#add-strength").addEventListener("click", () => {
     const list = $("#p-strengths");
     const row = strengthRow({ text: "" }, list.children.length + 1);

@@ -6,11 +6,17 @@ in as anyone. The tokens are ordinary ones, verified by `EmployeeTokens` like an
 
 from __future__ import annotations
 
+import secrets
 import time
 
 import jwt
+from sqlalchemy.orm import Session
 
+from matcher.access.keys import KeyService
 from matcher.app.settings import Settings
+
+# Names of the insights keys dev sign-in creates; each new one revokes the ones before it.
+DEV_INSIGHTS_KEY = "dev-insights-"
 
 
 def mint(settings: Settings, external_id: str, *, now: float | None = None) -> str:
@@ -28,3 +34,13 @@ def mint(settings: Settings, external_id: str, *, now: float | None = None) -> s
     if settings.jwt_audience:
         claims["aud"] = settings.jwt_audience
     return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
+
+
+def insights_key(session: Session, keys: KeyService) -> str:
+    """A new insights-scoped key for the page's Insights tab; earlier dev insights keys are revoked,
+    so at most one works at a time. Keys never expire: this is for a demo database only."""
+    for key in keys.all(session):
+        if key.name.startswith(DEV_INSIGHTS_KEY) and key.revoked_at is None:
+            keys.revoke(session, name=key.name)
+    _, secret = keys.create(session, name=f"{DEV_INSIGHTS_KEY}{secrets.token_hex(4)}", scope="insights")
+    return secret

@@ -35,6 +35,7 @@ from matcher.feedback.service import EngagementService
 from matcher.index.follower import IndexFollower
 from matcher.index.lexical import lexical_key
 from matcher.index.sync import IndexSync
+from matcher.insights.preview import ProfilePreview
 from matcher.insights.service import InsightsRules, InsightsService
 from matcher.insights.store import TopicStore
 from matcher.matching.service import MatchService
@@ -106,6 +107,7 @@ class Velho:
     deliveries: DeliveryWorker
     privacy: PrivacyService
     insights: InsightsService
+    preview: ProfilePreview
     tasks: list[PeriodicTask] = field(default_factory=list)
     # Started only by a serving process (`start(serving=True)`): CLI commands and tests skip it.
     insights_warmer: PeriodicTask | None = None
@@ -300,6 +302,18 @@ def build(
         disable_after_failures=settings.webhook_disable_after_failures,
         timeout_seconds=settings.webhook_timeout_seconds,
     )
+    matching = MatchService(encoder, sync, w, effects=FeedbackRanker(settings.feedback, w, sync))
+    insights = InsightsService(
+        TopicStore(
+            model_id=encoder.info.model_id,
+            dimension=encoder.info.dimension,
+            min_size=settings.insights_min_group_size,
+            refit_growth=settings.insights_refit_growth,
+            recount_seconds=settings.insights_recount_seconds,
+        ),
+        lambda: sync.centering,
+        InsightsRules(min_group_size=settings.insights_min_group_size),
+    )
     velho = Velho(
         settings=settings,
         engine=engine,
@@ -308,7 +322,7 @@ def build(
         sync=sync,
         follower=follower,
         profiles=profiles,
-        matching=MatchService(encoder, sync, w, effects=FeedbackRanker(settings.feedback, w, sync)),
+        matching=matching,
         engagements=EngagementService(encoder, settings.feedback),
         auth=Authenticator(admin_token=settings.admin_token or "", keys=keys, tokens=tokens, sessions=uow.write),
         keys=keys,
@@ -316,17 +330,8 @@ def build(
         webhooks=WebhookService(),
         deliveries=DeliveryWorker(write=uow.write, policy=policy),
         privacy=PrivacyService(profiles, settings.feedback),
-        insights=InsightsService(
-            TopicStore(
-                model_id=encoder.info.model_id,
-                dimension=encoder.info.dimension,
-                min_size=settings.insights_min_group_size,
-                refit_growth=settings.insights_refit_growth,
-                recount_seconds=settings.insights_recount_seconds,
-            ),
-            lambda: sync.centering,
-            InsightsRules(min_group_size=settings.insights_min_group_size),
-        ),
+        insights=insights,
+        preview=ProfilePreview(encoder, insights, lambda: matching.weights),
     )
     if settings.expiry_sweep_seconds > 0:
         velho.tasks.append(PeriodicTask("offer-expiry", settings.expiry_sweep_seconds, velho.sweep_expired))

@@ -22,3 +22,15 @@ def top_share(values: Sequence[float], top: int = 10) -> float | None:
     x = np.sort(np.asarray(values, dtype=np.float64))[::-1]
     total = float(x.sum())
     return float(x[:top].sum() / total) if total > 0 else None
+
+
+def lorenz(values: Sequence[float], points: int = 11) -> list[float] | None:
+    """The Lorenz curve at `points` evenly spaced shares of people (fewest first): the share of
+    the total held by the poorest 0 %, 10 %, ... 100 %, interpolated between people."""
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    total = float(x.sum())
+    if len(x) == 0 or total == 0:
+        return None
+    cumulative = np.concatenate([[0.0], np.cumsum(x) / total])
+    people = np.linspace(0.0, 1.0, len(cumulative))
+    return [round(float(v), 4) for v in np.interp(np.linspace(0.0, 1.0, points), people, cumulative)]

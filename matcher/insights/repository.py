@@ -106,10 +106,12 @@ class InsightsRepository:
         return session.execute(stmt.order_by(HelpRequest.created_at)).all()
 
     def results_from(self, session: Session, *, model_id: str, since: datetime | None, max_rank: int) -> Rows:
-        """(request_id, employee_id, rank) of the results at `max_rank` or better of those requests."""
+        """(request_id, employee_id, rank, relevance) of the results at `max_rank` or better of those
+        requests; relevance is the result's relevance component (None in BM25 mode)."""
         ids = self._with_vector(model_id, since).subquery()
+        relevance = MatchResult.components["relevance"].as_float().label("relevance")
         stmt = (
-            select(MatchResult.request_id, MatchResult.employee_id, MatchResult.rank)
+            select(MatchResult.request_id, MatchResult.employee_id, MatchResult.rank, relevance)
             .join(ids, ids.c.id == MatchResult.request_id)
             .where(MatchResult.rank <= max_rank)
         )

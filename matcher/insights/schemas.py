@@ -1,11 +1,13 @@
-"""What the insights API returns: aggregates and labels only, never request text."""
+"""What the insights API returns (and the profile preview takes): aggregates and labels only, never request text."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from profiles.schemas import MAX_STATEMENTS, StrengthIn
 
 
 class PeriodRead(BaseModel):
@@ -82,6 +84,11 @@ class SpreadRead(BaseModel):
     exposure_top10_share: float | None = Field(description="share of top-3 appearances held by the ten most exposed")
     load_gini: float | None
     load_top10_share: float | None
+    load_lorenz: list[float] | None = Field(
+        default=None,
+        description="share of all load held by the least loaded 0 %, 10 %, ... 100 % of providers (11 points); "
+        "None with no load or fewer providers than the minimum group",
+    )
 
 
 class ExpertRead(BaseModel):
@@ -130,3 +137,35 @@ class SuggestionsRead(BaseModel):
     unit: str | None
     suggestions: list[SuggestionRead]
     min_group_size: int
+
+
+class PreviewCreate(BaseModel):
+    """Body of `POST /v1/me/preview`: draft strength statements, not saved."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    strengths: Annotated[list[StrengthIn], Field(min_length=1, max_length=MAX_STATEMENTS)]
+
+
+class PreviewTopicRead(BaseModel):
+    """A topic of recent demand the draft would have been found by."""
+
+    id: int
+    label: LabelRead
+    found: int = Field(description="recent requests of this topic where the draft would rank in the top k")
+
+
+class PreviewRead(BaseModel):
+    """`POST /v1/me/preview`: counts and topic labels only, never a request's text or who filed it."""
+
+    period: PeriodRead
+    k: int = Field(description="a request finds you when your draft ranks within its top k")
+    requests: int = Field(description="recent requests by others considered")
+    found: int | None = Field(description="requests the draft would have been found by; None below the minimum group")
+    found_now: int | None = Field(
+        description="requests your saved profile was found by (in their stored top k); None below the minimum group"
+    )
+    topics: list[PreviewTopicRead] = Field(description="most found first; topics below the minimum group are hidden")
+    hidden_topics: int
+    min_group_size: int
+    method: str

@@ -17,7 +17,7 @@ import numpy.typing as npt
 from sqlalchemy.orm import Session
 
 from embeddings.language import LanguageCentering
-from matcher.insights.distribution import gini, top_share
+from matcher.insights.distribution import gini, lorenz, top_share
 from matcher.insights.labels import label_topics
 from matcher.insights.outcomes import STATUS
 from matcher.insights.period import Period
@@ -228,6 +228,7 @@ class InsightsService:
             exposure_top10_share=top_share(exposure.tolist()),
             load_gini=gini(load.tolist()),
             load_top10_share=top_share(load.tolist()),
+            load_lorenz=lorenz(load.tolist()) if len(people) >= self.rules.min_group_size else None,
         )
         return SupplyRead(
             period=_period(period),

@@ -37,6 +37,10 @@ Ints = npt.NDArray[np.int32]
 # best_strength as a small code: 0 unknown (NULL), then the bands.
 STRENGTHS = {"strong": 1, "fair": 2, "weak": 3}
 TOP = 3
+# The profile preview compares a draft with the third-best other person: one rank beyond the top 3
+# is kept, so the employee's own result can be left out and three others still remain.
+RANKS = TOP + 1
+Floats = npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,9 @@ class TopicView:
     strength: npt.NDArray[np.int8]
     top_employee: Ints
     top_offer: Ints
+    ranked: Ints  # (n, RANKS) employees at ranks 1..RANKS, -1 where none
+    relevance: Floats  # (n, RANKS) their relevance components, NaN where none
+    vectors: Floats
     topics: Ints
     model: TopicModel
     offers: list[Offer]
@@ -98,6 +105,8 @@ class TopicStore:
         self._strength = np.zeros(0, np.int8)
         self._top_employee = np.zeros((0, TOP), np.int32)
         self._top_offer = np.zeros((0, TOP), np.int32)
+        self._ranked = np.zeros((0, RANKS), np.int32)
+        self._relevance = np.zeros((0, RANKS), np.float32)
         self._buffer: Vectors = np.zeros((0, self.dimension), np.float32)
         self._vectors: Vectors = self._buffer
         self._topics: Ints = np.zeros(0, np.int32)
@@ -122,6 +131,9 @@ class TopicStore:
                 strength=self._strength,
                 top_employee=self._top_employee,
                 top_offer=self._top_offer,
+                ranked=self._ranked,
+                relevance=self._relevance,
+                vectors=self._vectors,
                 topics=self._topics,
                 model=self._model,
                 offers=self._offers,
@@ -142,7 +154,7 @@ class TopicStore:
             if r.id not in self._index and len(r.embedding) == 4 * self.dimension
         ]
         if rows:
-            self._add(rows, self.repo.results_from(session, model_id=self.model_id, since=since, max_rank=TOP))
+            self._add(rows, self.repo.results_from(session, model_id=self.model_id, since=since, max_rank=RANKS))
         n = len(self._ids)
         if self._model is None or n > self._fitted_at * (1 + self.refit_growth):
             self._model = fit_topics(self._vectors, min_size=self.min_size)
@@ -185,11 +197,17 @@ class TopicStore:
         self._requester = np.concatenate([self._requester, codes])
         bands = np.array([STRENGTHS.get(r.best_strength or "", 0) for r in rows], dtype=np.int8)
         self._strength = np.concatenate([self._strength, bands])
-        top = np.full((len(rows), TOP), -1, np.int32)
+        ranked = np.full((len(rows), RANKS), -1, np.int32)
+        relevance = np.full((len(rows), RANKS), np.nan, np.float32)
         for res in results:
             i = self._index.get(res.request_id, -1)
             if i >= start:
-                top[i - start, res.rank - 1] = res.employee_id
+                ranked[i - start, res.rank - 1] = res.employee_id
+                if res.relevance is not None:
+                    relevance[i - start, res.rank - 1] = res.relevance
+        top = ranked[:, :TOP]
+        self._ranked = np.concatenate([self._ranked, ranked])
+        self._relevance = np.concatenate([self._relevance, relevance])
         self._top_employee = np.concatenate([self._top_employee, top])
         self._top_offer = np.concatenate([self._top_offer, self._matched_offers(vectors, top)])
 

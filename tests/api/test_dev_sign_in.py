@@ -36,6 +36,7 @@ def dev(settings: Settings, encoder: Encoder, engine: Engine) -> Iterator[TestCl
 def test_dev_sign_in_is_absent_unless_enabled_and_the_page_is_served(client: TestClient) -> None:
     assert client.post("/v1/dev/token", json={"external_id": "e1"}).status_code == 404
     assert client.get("/v1/dev/employees").status_code == 404
+    assert client.post("/v1/dev/insights-token").status_code == 404
     assert not any(p.startswith("/v1/dev") for p in client.get("/openapi.json").json()["paths"])
     assert client.get("/ui", follow_redirects=False).headers["location"] == "/ui/"
     page = client.get("/ui/")
@@ -64,3 +65,15 @@ def test_dev_sign_in_refuses_unknown_employees_and_bad_bodies_and_hides_hidden_o
 def test_dev_sign_in_without_a_secret_refuses_to_start(settings: Settings) -> None:
     with pytest.raises(ValueError, match="VELHO_JWT_SECRET"):
         create_app(settings.model_copy(update={"dev_sign_in": True}))
+
+
+def test_dev_insights_key_reads_aggregates_only_and_replaces_the_one_before(dev: TestClient) -> None:
+    first = {"Authorization": f"Bearer {dev.post('/v1/dev/insights-token').json()['token']}"}
+    assert dev.get("/v1/insights/demand", headers=first).status_code == 200
+    assert dev.get("/v1/me", headers=first).status_code == 403
+    assert dev.get("/v1/employees/e1", headers=first).status_code == 403
+    assert dev.post("/v1/match", json={"text": "haavanhoito"}, headers=first).status_code == 403
+    second = {"Authorization": f"Bearer {dev.post('/v1/dev/insights-token').json()['token']}"}
+    # One dev insights key works at a time: the first one is revoked.
+    assert dev.get("/v1/insights/demand", headers=first).status_code == 401
+    assert dev.get("/v1/insights/demand", headers=second).status_code == 200

@@ -1,0 +1,120 @@
+"""Profile preview: which recent demand a draft profile would have been found by, as topic counts.
+
+The draft's statements are encoded (never stored) and scored against the stored vectors of recent
+requests filed by others, with the ranking's own relevance aggregation. A request counts when the
+draft would have entered its top k: its relevance beats the k-th best relevance among the other
+people that request returned (the employee's own stored result left out) and is not weak.
+
+It is an estimate of what the profile text alone does: the feedback components (load,
+responsiveness, exploration), the employee's evidence statements and the requests' filters are
+left out. Only counts leave, per topic, labelled from employees' public offers (`labels`); a
+topic, or a total, below the minimum group is hidden, so a draft cannot be used to probe whether
+one particular request exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy.orm import Session
+
+from embeddings.encoder import Encoder
+from embeddings.language import detect_language
+from matcher.insights.labels import label_topics
+from matcher.insights.period import Period
+from matcher.insights.schemas import LabelRead, PeriodRead, PreviewCreate, PreviewRead, PreviewTopicRead
+from matcher.insights.service import InsightsService
+from matcher.insights.store import TOP
+from matcher.matching.ranking import relevance_rows
+from matcher.matching.weights import RankingWeights
+from profiles.errors import ProfileNotFound
+from profiles.repository import ProfileRepository
+
+METHOD = (
+    "draft statements encoded (not stored) and scored against the stored vectors of the last 30 days' "
+    "requests by others with the ranking's relevance aggregation; found = beats the k-th other result's "
+    "relevance and is not weak; feedback components, evidence statements and request filters are left out"
+)
+
+
+def kth_best(values: npt.ArrayLike, k: int) -> npt.NDArray[np.float64]:
+    """The k-th largest value of each row, NaN ignored; NaN where a row has fewer than k values."""
+    array = np.asarray(values, dtype=np.float64)
+    filled = np.where(np.isnan(array), -np.inf, array)
+    if filled.shape[1] < k:
+        return np.full(filled.shape[0], np.nan)
+    kth = -np.sort(-filled, axis=1)[:, k - 1]
+    return np.where(np.isneginf(kth), np.nan, kth)
+
+
+class ProfilePreview:
+    """What a draft profile would be found by in recent demand (counts per topic only)."""
+
+    def __init__(self, encoder: Encoder, insights: InsightsService, weights: Callable[[], RankingWeights]) -> None:
+        self.encoder = encoder
+        self.insights = insights
+        self.weights = weights
+        self.profiles = ProfileRepository()
+
+    def preview(self, session: Session, *, employee_id: str, draft: PreviewCreate, k: int = TOP) -> PreviewRead:
+        """Count recent requests by others whose top `k` the draft would have entered, by topic.
+
+        Args:
+            employee_id: the signed-in employee (their own requests and stored results are left out).
+            draft: the statements being edited; nothing is saved.
+            k: the rank a draft must reach, at most the ranks the topic store keeps.
+
+        Returns:
+            Totals for the draft and for the saved profile, and per-topic counts at or above the
+            minimum group (labels from offers, never request text).
+        """
+        employee = self.profiles.get_by_external_id(session, external_id=employee_id)
+        if employee is None:
+            raise ProfileNotFound(f"no employee {employee_id}")
+        w = self.weights()
+        min_group = self.insights.rules.min_group_size
+        period = Period.of(None, None)
+        centering = self.insights.centering()
+        languages = [s.language or detect_language(s.text) for s in draft.strengths]
+        raw = self.encoder.encode_documents([s.text for s in draft.strengths])
+        vectors = np.asarray(centering.apply(raw, languages), dtype=np.float32)
+
+        view = self.insights.store.view(session, centering)
+        recent = view.rows_between(period.since, period.until)
+        if employee_id in view.requesters:
+            recent &= view.requester != view.requesters.index(employee_id)
+        rows = np.flatnonzero(recent)
+        relevance = relevance_rows(view.vectors[rows] @ vectors.T, [s.level for s in draft.strengths], w)
+        others = np.where(view.ranked[rows] == employee.id, np.nan, view.relevance[rows])
+        threshold = kth_best(others, k)
+        found = (relevance >= w.strength_weak) & (np.isnan(threshold) | (relevance > threshold))
+        found_now = (view.top_employee[rows, :k] == employee.id).any(axis=1)
+
+        labels = label_topics(view.model.centroids, view.offers, view.offer_vectors, view.offer_rows)
+        counts = np.bincount(view.topics[rows[found]], minlength=max(view.model.k, 1))
+        topics, hidden = [], 0
+        for t in (int(t) for t in np.argsort(-counts, kind="stable")):
+            n = int(counts[t])
+            if n == 0:
+                continue
+            if n < min_group:
+                hidden += 1
+                continue
+            topics.append(PreviewTopicRead(id=t, label=LabelRead(fi=labels[t].fi, en=labels[t].en), found=n))
+
+        def shown(n: int) -> int | None:
+            return n if n >= min_group else None
+
+        return PreviewRead(
+            period=PeriodRead(since=period.since, until=period.until),
+            k=k,
+            requests=len(rows),
+            found=shown(int(found.sum())),
+            found_now=shown(int(found_now.sum())),
+            topics=topics,
+            hidden_topics=hidden,
+            min_group_size=min_group,
+            method=METHOD,
+        )
