@@ -4,7 +4,7 @@ which recent demand a draft would be found by, as topic counts only; bad input c
 from __future__ import annotations
 
 import time
-from pathlib import Path
+from collections.abc import Iterator
 
 import jwt
 import pytest
@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from insights_org import Org, org_fixture  # noqa: F401  (the fixture)
 from sqlalchemy import func, select
 
+from api.app import create_app
 from matcher.app.settings import Settings
 from matcher.insights.schemas import PreviewCreate
 from matcher.insights.service import InsightsRules
@@ -23,10 +24,19 @@ SECRET = "preview-test-secret-of-enough-length!"
 WOUND_DRAFT = [{"text": "Haavanhoito, painehaavat ja haavasidokset kotikäynneillä"}, {"text": "Wound dressing"}]
 
 
+@pytest.fixture(scope="module")
+def org_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of the module's shared organisation that also verify employee JWTs."""
+    return Settings(  # type: ignore[call-arg]
+        data_dir=tmp_path_factory.mktemp("org") / "data", admin_token=ADMIN_TOKEN, jwt_secret=SECRET, _env_file=None
+    )
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings that also verify employee JWTs."""
-    return Settings(data_dir=tmp_path / "data", admin_token=ADMIN_TOKEN, jwt_secret=SECRET, _env_file=None)  # type: ignore[call-arg]
+def client(org_settings: Settings, org: Org) -> Iterator[TestClient]:
+    """Real HTTP through the ASGI app, over the module's organisation."""
+    with TestClient(create_app(org_settings, velho=org.velho)) as c:
+        yield c
 
 
 def signed(external_id: str) -> dict[str, str]:
