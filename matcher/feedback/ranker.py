@@ -83,12 +83,8 @@ class FeedbackRanker:
             return None
         now = as_utc(self.clock())
         loads = self.repo.open_loads(session, now=now)
-        roster = snap.roster
-        deny = {
-            eid
-            for eid, n in loads.items()
-            if eid in roster.employees and at_capacity(n, roster.employees[eid].capacity)
-        }
+        capacity = snap.roster.capacities(loads)
+        deny = {eid for eid, n in loads.items() if eid in capacity and at_capacity(n, capacity[eid])}
         deny |= self._capacity_zero(snap)
         declined: set[int] = set()
         if requester_id is not None:
@@ -101,7 +97,7 @@ class FeedbackRanker:
         """Employees who take no offers at all, recomputed only when the roster changed."""
         roster, ids = self._zero_capacity
         if roster is not snap.roster:
-            ids = frozenset(e.id for e in snap.roster.employees.values() if e.capacity <= 0)
+            ids = snap.roster.employees_without_capacity()
             self._zero_capacity = (snap.roster, ids)
         return ids
 
@@ -130,12 +126,11 @@ class FeedbackPass:
         total, n = r.repo.rating_totals(self.session)
         org_mean = bayesian_average(total, n, prior_mean=w.quality_default_mean, prior_weight=w.quality_prior_weight)
         low = self._low_rating_similarities(ids, query)
-        roster = self.snap.roster
+        capacities = self.snap.roster.capacities(ids)
         base: dict[int, float] = {}
         for c in candidates:
             s = self.stats.get(c.employee_id, ProviderStats())
-            emp = roster.employees.get(c.employee_id)
-            capacity = emp.capacity if emp is not None else 0
+            capacity = capacities.get(c.employee_id, 0)
             comp = c.components
             self._split_evidence(c, rw)
             comp["quality"] = quality_score(
