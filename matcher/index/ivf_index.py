@@ -1,7 +1,7 @@
 """Approximate FAISS index for large organisations: inverted lists (IVF-Flat) with a tuned nprobe.
 
-Chosen over HNSW by measurement on structured vectors (benchmarks/ann_choice.py, README "Speed and
-scale"): at 500,000 statements both reach the recall target, but IVF removes ids in place (the index
+Preferred to HNSW (benchmarks/ann_choice.py compares them on structured vectors; README "Speed and
+scale"): at 500,000 statements IVF reaches the recall target, removes ids in place (the index
 follower replaces an edited profile's vectors; FAISS's HNSW cannot remove), keeps filtered searches
 full (a restrictive filter is scored exactly over just the admitted vectors, which an IVF keeps by
 id), holds no graph (less memory) and loads from disk without a rebuild.
