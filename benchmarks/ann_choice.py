@@ -13,6 +13,7 @@ filters (a unit, a language, a deny set). Prints build seconds, index MB, recall
 from __future__ import annotations
 
 import argparse
+import itertools
 import sqlite3
 import statistics
 import sys
@@ -133,6 +134,7 @@ def main() -> None:
     parser.add_argument("--nprobe", type=int, nargs="*", default=[16, 32, 48, 64])
     parser.add_argument("--hnsw-m", type=int, default=32)
     parser.add_argument("--ef", type=int, nargs="*", default=[64, 128, 256])
+    parser.add_argument("--storage", nargs="*", default=["flat", "fp16"], help="IVF list storage: float32, float16")
     parser.add_argument("--no-hnsw", action="store_true")
     args = parser.parse_args()
     import faiss
@@ -154,16 +156,17 @@ def main() -> None:
     truth: dict = {}
     measure("flat (exact)", exact, exact, queries, owner_of, filters, truth)
     faiss.omp_set_num_threads(2)
-    for nlist in args.nlist:
+    for nlist, storage in itertools.product(args.nlist, args.storage):
         t = time.perf_counter()
-        ivf = IvfIndex(vecs.shape[1], nlist=nlist)
+        ivf = IvfIndex(vecs.shape[1], nlist=nlist, storage=storage)
         ivf.add(ids, vecs)
         took = time.perf_counter() - t
-        print(f"IVF-Flat nlist {nlist}: built in {took:.1f} s, ~{vecs.nbytes / 2**20:.0f} MB vectors", flush=True)
+        mb = faiss.serialize_index(ivf._index).nbytes / 2**20
+        print(f"IVF {storage} nlist {nlist}: built in {took:.1f} s, index {mb:.0f} MB", flush=True)
         faiss.omp_set_num_threads(1)
         for nprobe in args.nprobe:
             ivf.nprobe = nprobe
-            measure(f"ivf nlist {nlist} nprobe {nprobe}", ivf, exact, queries, owner_of, filters, truth)
+            measure(f"ivf {storage} {nlist} nprobe {nprobe}", ivf, exact, queries, owner_of, filters, truth)
         faiss.omp_set_num_threads(2)
         del ivf
     if not args.no_hnsw:

@@ -85,8 +85,16 @@ class ApiProcess:
     """One Velho API process (uvicorn) with its own data dir, so its own index, on a loopback port."""
 
     def __init__(
-        self, *, database_url: str, data_dir: Path, env: dict[str, str] | None = None, name: str = "api"
+        self,
+        *,
+        database_url: str,
+        data_dir: Path,
+        env: dict[str, str] | None = None,
+        name: str = "api",
+        code_dir: Path | None = None,
     ) -> None:
+        # `code_dir`: run another checkout's packages (a baseline measured in the same run).
+        self.code_dir = code_dir
         self.database_url = database_url
         self.data_dir = data_dir
         self.name = name
@@ -110,6 +118,7 @@ class ApiProcess:
                 "HF_HUB_OFFLINE": "1",
             }
             | self.extra_env
+            | ({"PYTHONPATH": str(self.code_dir)} if self.code_dir else {})
         )
         log = open(self.log_path, "ab")  # noqa: SIM115 - owned by the child for its lifetime
         command = [
@@ -117,7 +126,7 @@ class ApiProcess:
             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
         ]  # fmt: skip
         self.process = subprocess.Popen(
-            command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).parents[1]
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.code_dir or Path(__file__).parents[1]
         )
         return self
 

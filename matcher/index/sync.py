@@ -26,10 +26,10 @@ from sqlalchemy.orm import Session
 from embeddings.calibration import encode_calibration
 from embeddings.encoder import Encoder, Vectors
 from embeddings.language import Calibration, LanguageCentering
-from matcher.index import VectorIndex, make_index
+from matcher.index import VectorIndex, choose_backend, make_index
 from matcher.index.lexical import LexicalIndex, LexicalIndexes, LexicalKey, lexical_key
 from matcher.index.manifest import IndexManifest
-from matcher.index.roster import Entry, Roster, roster_entries, roster_entry
+from matcher.index.roster import Entry, Roster, RosterBuilder, column_rows, entry_rows, roster_entry
 from profiles.embedding import embed_statements
 from profiles.models import Availability, Employee, StrengthStatement
 from profiles.repository import ProfileRepository
@@ -62,8 +62,7 @@ class IndexSnapshot:
 
     def lexical_index(self, mode: str, prefix: int) -> LexicalIndex:
         """The BM25 index of one normalisation (built from the roster on first use)."""
-        stmts = ((s.id, s.text, s.language) for s in self.roster.statements.values())
-        return self.lexical.get(lexical_key(mode, prefix), stmts)
+        return self.lexical.get(lexical_key(mode, prefix), self.roster.texts())
 
 
 class IndexSync:
@@ -81,13 +80,15 @@ class IndexSync:
         repository: ProfileRepository | None = None,
     ) -> None:
         self.encoder = encoder
-        self.backend = backend
+        # "auto" is resolved by size at each load and rebuild; `backend` is the one in use.
+        self.requested_backend = backend
+        self.backend = choose_backend(backend, 0)
         self.index_dir = index_dir
         self.repo = repository or ProfileRepository()
         self.centering_strength = centering_strength
         self.centering_min = centering_min_statements
         self.snapshot = IndexSnapshot(
-            vectors=make_index(backend, encoder.info.dimension),
+            vectors=make_index(self.backend, encoder.info.dimension),
             lexical=LexicalIndexes(lexical_keys),
             roster=Roster(),
             centering=LanguageCentering(),
@@ -131,7 +132,7 @@ class IndexSync:
             if self._try_load(session):
                 self.catch_up(session)
                 snap = self.snapshot
-                if set(snap.vectors.ids().tolist()) == set(snap.roster.statements):
+                if np.array_equal(np.sort(snap.vectors.ids()), snap.roster.all_statement_ids()):
                     self.snapshot = replace(snap, loaded=True)
                     return "loaded"
                 logger.warning("index_stale reason=ids_mismatch")
@@ -143,9 +144,8 @@ class IndexSync:
             return False
         manifest = IndexManifest.load(self.index_dir)
         info = self.encoder.info
-        if manifest is None or not manifest.matches(
-            model_id=info.model_id, dimension=info.dimension, backend=self.backend
-        ):
+        backend = choose_backend(self.requested_backend, manifest.count) if manifest else self.backend
+        if manifest is None or not manifest.matches(model_id=info.model_id, dimension=info.dimension, backend=backend):
             if (self.index_dir / "manifest.json").exists():
                 logger.warning("index_not_loaded reason=manifest_mismatch")
             return False
@@ -156,7 +156,7 @@ class IndexSync:
         if broken:
             logger.warning("index_corrupt files=%s action=rebuild_from_stored_vectors", ",".join(broken))
             return False
-        vectors = make_index(self.backend, info.dimension)
+        vectors = make_index(backend, info.dimension)
         try:
             vectors.load(self.index_dir)
             path = self.index_dir / CENTERING_FILE
@@ -165,11 +165,15 @@ class IndexSync:
             logger.warning("index_load_failed error=%s action=rebuild_from_stored_vectors", type(exc).__name__)
             return False
         centering.strength = self.centering_strength
-        entries = [e for emps, stmts in self.repo.iter_roster_rows(session) for e in roster_entries(emps, stmts)]
+        self.backend = backend
+        builder = RosterBuilder()
+        for emps, stmts in self.repo.iter_roster_rows(session):
+            builder.add(column_rows(emps, stmts))
+        roster = builder.build()
         lexical = LexicalIndexes(self.snapshot.lexical.keys())
-        lexical.apply(remove=(), add=((s.id, s.text, s.language) for _, stmts in entries for s in stmts))
-        self.snapshot = IndexSnapshot(vectors, lexical, Roster.build(entries), centering, manifest.change_seq)
-        self._fitted_count = len(self.snapshot.roster.statements)
+        lexical.apply(remove=(), add=roster.texts())
+        self.snapshot = IndexSnapshot(vectors, lexical, roster, centering, manifest.change_seq)
+        self._fitted_count = len(roster.statements)
         logger.info("index_loaded count=%d change_seq=%d", len(vectors), manifest.change_seq)
         return True
 
@@ -203,13 +207,13 @@ class IndexSync:
         started = time.perf_counter()
         with self._write_lock:
             seq = self.repo.latest_change_seq(session)
-            entries: list[Entry] = []
+            builder = RosterBuilder()
             ids: list[int] = []
             vectors: list[Vectors] = []
             langs: list[str] = []
             for batch in self.repo.iter_indexable(session):
+                builder.add(entry_rows(roster_entry(emp) for emp in batch))
                 for emp in batch:
-                    entries.append(roster_entry(emp))
                     for s in emp.statements:
                         ids.append(s.id)
                         vectors.append(self._raw_vector(s))
@@ -217,12 +221,14 @@ class IndexSync:
             dim = self.encoder.info.dimension
             raw = np.stack(vectors) if vectors else np.zeros((0, dim), dtype=np.float32)
             centering = self._fit_centering(raw, langs)
+            self.backend = choose_backend(self.requested_backend, len(ids))
             index = make_index(self.backend, dim)
             if ids:
                 index.add(np.asarray(ids, dtype=np.int64), centering.apply(raw, langs))
+            roster = builder.build()
             lexical = LexicalIndexes(self.snapshot.lexical.keys())
-            lexical.apply(remove=(), add=((s.id, s.text, s.language) for _, stmts in entries for s in stmts))
-            self.snapshot = IndexSnapshot(index, lexical, Roster.build(entries), centering, seq, loaded=True)
+            lexical.apply(remove=(), add=roster.texts())
+            self.snapshot = IndexSnapshot(index, lexical, roster, centering, seq, loaded=True)
             self._fitted_count = len(ids)
             self.save()
         logger.info("index_rebuilt count=%d seconds=%.2f", len(ids), time.perf_counter() - started)

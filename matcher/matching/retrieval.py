@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from embeddings.encoder import Vectors
 from matcher.index import IdFilter
+from matcher.index.base import Ids
+from matcher.index.roster import Roster
 from matcher.index.sync import IndexSnapshot
 from matcher.matching.ranking import StatementHit
 from matcher.timing import span
@@ -83,13 +87,7 @@ def retrieve(
     while True:
         with span("search"):
             hits = index.search(query, min(budget, max(admitted, 0)), id_filter)
-        found = {}
-        for sid, sim in zip(hits.ids.tolist(), hits.scores.tolist(), strict=True):
-            stmt = roster.statements.get(sid)
-            if stmt is not None:
-                found.setdefault(stmt.employee_id, []).append(
-                    StatementHit(sid, float(sim), kind=stmt.kind, level=stmt.level, rating=stmt.rating)
-                )
+        found = by_employee(roster, hits.ids, hits.scores)
         if len(found) >= people or budget >= admitted:
             break
         budget *= 4
@@ -104,12 +102,8 @@ def retrieve(
         full = index.search(query, len(their), IdFilter(allow=frozenset(their))) if their else None
     grouped: dict[int, list[StatementHit]] = {eid: [] for eid in chosen}
     if full is not None:
-        for sid, sim in zip(full.ids.tolist(), full.scores.tolist(), strict=True):
-            stmt = roster.statements.get(sid)
-            if stmt is not None:
-                grouped[stmt.employee_id].append(
-                    StatementHit(sid, float(sim), kind=stmt.kind, level=stmt.level, rating=stmt.rating)
-                )
+        for eid, their_hits in by_employee(roster, full.ids, full.scores).items():
+            grouped[eid] = their_hits
     return {eid: hits for eid, hits in grouped.items() if hits}
 
 
@@ -126,15 +120,10 @@ def retrieve_lexical(
     lex = snap.lexical_index(mode, prefix)
     only = roster.statement_ids_of(elig.allow - elig.deny) if elig.allow is not None else None
     scores = lex.search_normalised(text, language, limit=None, only=only)
-    grouped: dict[int, list[StatementHit]] = {}
-    for sid, score in scores.items():
-        stmt = roster.statements.get(sid)
-        if stmt is None or stmt.employee_id in elig.deny:
-            continue
-        grouped.setdefault(stmt.employee_id, []).append(
-            StatementHit(sid, score, kind=stmt.kind, level=stmt.level, rating=stmt.rating)
-        )
-    return grouped
+    ids = np.fromiter(scores, dtype=np.int64, count=len(scores))
+    sims = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+    grouped = by_employee(roster, ids, sims)
+    return {eid: hits for eid, hits in grouped.items() if eid not in elig.deny}
 
 
 def lexical_scores(
@@ -142,6 +131,19 @@ def lexical_scores(
 ) -> dict[int, float]:
     """Normalised BM25 (0..1) of these statements for the request; absent = no shared term."""
     return snap.lexical_index(mode, prefix).search_normalised(text, language, limit=None, only=statement_ids)
+
+
+def by_employee(roster: Roster, ids: Ids, scores: npt.NDArray[np.floating[Any]]) -> dict[int, list[StatementHit]]:
+    """Hits grouped by employee, in hit order; ids the roster does not know are skipped."""
+    facts = roster.statement_facts(ids)
+    out: dict[int, list[StatementHit]] = {}
+    rows = zip(
+        ids[facts.known].tolist(), scores[facts.known].tolist(), facts.owner, facts.kind, facts.level, facts.rating,
+        strict=True,
+    )  # fmt: skip
+    for sid, sim, owner, kind, level, rating in rows:
+        out.setdefault(owner, []).append(StatementHit(sid, float(sim), kind=kind, level=level, rating=rating))
+    return out
 
 
 def as_query(vec: Vectors) -> Vectors:

@@ -159,3 +159,28 @@ class TestDamagedIndex:
             assert [r.external_id for r in top] == ["e1"]
         finally:
             again.close()
+
+
+class TestAutomaticBackend:
+    def test_auto_serves_flat_faiss_when_small_and_ivf_from_the_threshold_then_loads_it(
+        self, settings: Settings, encoder: Encoder, engine: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        assert settings.index_backend == "auto"
+        first = build(settings, encoder=encoder, engine=engine)
+        first.start()
+        put(first, "e1", "Aino", ["Excel-makrot", "pivot-taulukot"])
+        put(first, "e2", "Bo", ["haavanhoito"])
+        assert first.sync.backend == "faiss"
+        monkeypatch.setattr("matcher.index.IVF_FROM_STATEMENTS", 3)  # three statements make "large"
+        first.rebuild_index()
+        assert first.sync.backend == "ivf" and type(first.sync.index).__name__ == "IvfIndex"
+        first.close()
+        again = build(settings, encoder=encoder, engine=engine)
+        try:
+            assert again.start() == "loaded"  # the saved IVF index fits "auto" at this size: no rebuild
+            assert again.sync.backend == "ivf" and again.index_report().backend == "ivf"
+            with again.session() as s:
+                top = again.matching.match(s, MatchCreate(text="Excel-makrot", k=1)).results
+            assert [r.external_id for r in top] == ["e1"]
+        finally:
+            again.close()

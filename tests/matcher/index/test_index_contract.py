@@ -20,16 +20,24 @@ def random_vectors(n: int, seed: int = 0) -> np.ndarray:
 
 
 def new_index(name: str) -> VectorIndex:
-    """A backend by name; "ivf-lists" is the IVF index with trained lists even on test-sized data."""
+    """A backend by name; "ivf-lists" is the IVF index with trained lists even on test-sized data,
+    "ivf-flat" the IVF index keeping float32 vectors (the default keeps float16)."""
     if name == "ivf-lists":
         return IvfIndex(DIM, nprobe=2, min_train=64)
+    if name == "ivf-flat":
+        return IvfIndex(DIM, storage="flat")
     return make_index(name, DIM)
 
 
-@pytest.fixture(params=["faiss", "exact", "ivf", "ivf-lists"])
+# Float16 storage rounds each component to 11 bits: scores move by ~1e-4, never by 1e-3.
+SCORE_TOLERANCE = {"ivf": 1e-3, "ivf-lists": 1e-3}
+
+
+@pytest.fixture(params=["faiss", "exact", "ivf", "ivf-lists", "ivf-flat"])
 def index(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     index = new_index(request.param)
     index.backend_name = request.param
+    index.tolerance = SCORE_TOLERANCE.get(request.param, 1e-5)
     return index
 
 
@@ -39,7 +47,7 @@ class TestAddSearch:
         index.add(np.arange(100, 150), vecs)
         hits = index.search(vecs[7], 5)
         assert hits.ids[0] == 107
-        assert hits.scores[0] == pytest.approx(1.0, abs=1e-5)
+        assert hits.scores[0] == pytest.approx(1.0, abs=index.tolerance)
         assert list(hits.scores) == sorted(hits.scores, reverse=True)
 
     def test_k_larger_than_index(self, index) -> None:  # type: ignore[no-untyped-def]
@@ -54,7 +62,7 @@ class TestAddSearch:
         index.add(np.array([5]), a[None])
         index.add(np.array([5]), b[None])
         assert len(index) == 1
-        assert index.search(b, 1).scores[0] == pytest.approx(1.0, abs=1e-5)
+        assert index.search(b, 1).scores[0] == pytest.approx(1.0, abs=index.tolerance)
 
 
 class TestRemove:
@@ -178,3 +186,37 @@ class TestApproximateRecall:
         # Still writable after a load: edits replace and remove in place.
         again.remove(np.array([42]))
         assert 42 not in again.search(vecs[42], 5).ids.tolist()
+
+
+class TestFloat16Lists:
+    """The default IVF storage keeps float16 codes: half the memory, scores within 1e-3."""
+
+    def test_scores_stay_within_1e_3_of_exact(self) -> None:
+        vecs = random_vectors(3000, seed=4)
+        ids = np.arange(len(vecs), dtype=np.int64) * 2
+        ivf = IvfIndex(DIM, nprobe=4, min_train=1000, nlist=16)
+        ivf.add(ids, vecs)
+        assert ivf._index.nlist > 1
+        for q in random_vectors(20, seed=6):
+            hits = ivf.search(q, 20)
+            exact = vecs[hits.ids // 2] @ q
+            assert len(hits) == 20 and np.abs(hits.scores - exact).max() < 1e-3
+            small = ivf.search(q, 5, IdFilter(allow=frozenset(ids[:300].tolist())))  # scored from the codes
+            assert np.abs(small.scores - vecs[small.ids // 2] @ q).max() < 1e-3
+
+    def test_float32_lists_saved_earlier_load_as_float16_in_the_same_lists(self, tmp_path: Path) -> None:
+        vecs = random_vectors(3000, seed=8)
+        flat = IvfIndex(DIM, nprobe=4, min_train=1000, nlist=16, storage="flat")
+        flat.add(np.arange(len(vecs)), vecs)
+        flat.save(tmp_path)
+        half = IvfIndex(DIM, nprobe=4, min_train=1000, nlist=16)
+        half.load(tmp_path)
+        assert type(half._index).__name__ == "IndexIVFScalarQuantizer" and half._index.nlist == flat._index.nlist
+        assert half.ids().tolist() == list(range(len(vecs)))
+        for q in random_vectors(10, seed=9):
+            a, b = flat.search(q, 10), half.search(q, 10)
+            assert np.abs(a.scores - b.scores).max() < 1e-3
+            assert len(set(a.ids.tolist()) & set(b.ids.tolist())) >= 9  # the same lists probed
+        half.remove(np.array([5]))
+        half.add(np.array([5]), vecs[5][None])  # still writable
+        assert half.search(vecs[5], 1).ids.tolist() == [5]
