@@ -40,6 +40,7 @@ from matcher.matching.service import MatchService
 from matcher.privacy.service import PrivacyService
 from matcher.webhooks.delivery import DeliveryPolicy, DeliveryWorker
 from matcher.webhooks.service import WebhookService
+from matcher.webhooks.targets import TargetPolicy
 from profiles.db import make_engine, make_session_factory
 from profiles.errors import VelhoError
 from profiles.repository import ProfileRepository
@@ -277,6 +278,7 @@ def build(
         disable_after_failures=settings.webhook_disable_after_failures,
         timeout_seconds=settings.webhook_timeout_seconds,
     )
+    targets = TargetPolicy(tuple(settings.webhook_allowed_networks))
     velho = Velho(
         settings=settings,
         engine=engine,
@@ -290,8 +292,8 @@ def build(
         auth=Authenticator(admin_token=settings.admin_token or "", keys=keys, tokens=tokens, sessions=uow.write),
         keys=keys,
         audit=AuditService(),
-        webhooks=WebhookService(),
-        deliveries=DeliveryWorker(write=uow.write, policy=policy),
+        webhooks=WebhookService(targets),
+        deliveries=DeliveryWorker(write=uow.write, policy=policy, targets=targets),
         privacy=PrivacyService(profiles, settings.feedback),
         insights=InsightsService(
             TopicStore(

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from ipaddress import IPv4Network
 from pathlib import Path
 
 import pytest
@@ -67,9 +68,15 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture
 def fast(settings: Settings) -> Settings:
-    """Quick retries; no background worker, so each test drives delivery itself."""
+    """Quick retries; no background worker, so each test drives delivery itself; loopback allowed,
+    where the test receivers listen (webhooks reach public addresses only by default)."""
     return settings.model_copy(
-        update={"webhook_poll_seconds": 0, "webhook_retry_base_seconds": 0.01, "webhook_retry_max_seconds": 0.05}
+        update={
+            "webhook_poll_seconds": 0,
+            "webhook_retry_base_seconds": 0.01,
+            "webhook_retry_max_seconds": 0.05,
+            "webhook_allowed_networks": [IPv4Network("127.0.0.0/8")],
+        }
     )
 
 
