@@ -8,9 +8,7 @@ one receiver here listens on loopback."""
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import Any
 
@@ -20,8 +18,8 @@ from builders import body
 from conftest import AUTH
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
+from webhook_receiver import Receiver, serving
 
-from api.app import create_app
 from embeddings.encoder import Encoder
 from matcher.app.settings import Settings
 from matcher.app.wiring import Velho, build
@@ -81,14 +79,8 @@ class TestPolicy:
 @pytest.fixture
 def plain(settings: Settings, encoder: Encoder, engine: Engine) -> Iterator[tuple[Velho, TestClient]]:
     """A Velho with the default policy (public targets only) and no background delivery."""
-    local = settings.model_copy(update={"webhook_poll_seconds": 0})
-    velho = build(local, encoder=encoder, engine=engine)
-    velho.start()
-    try:
-        with TestClient(create_app(local, velho=velho)) as client:
-            yield velho, client
-    finally:
-        velho.close()
+    with serving(settings.model_copy(update={"webhook_poll_seconds": 0}), encoder, engine) as started:
+        yield started
 
 
 def subscriptions(velho: Velho) -> int:
@@ -148,29 +140,9 @@ class TestSubscribing:
             Settings(webhook_allowed_networks="not-a-network", _env_file=None)  # type: ignore[call-arg]
 
 
-@pytest.fixture
-def receiver() -> Iterator[tuple[str, list[bytes]]]:
-    """A real HTTP receiver on loopback; yields its base URL and what it got."""
-    got: list[bytes] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the http.server API
-            got.append(self.rfile.read(int(self.headers.get("content-length", 0))))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", got
-    server.shutdown()
-
-
 class TestDelivering:
-    def test_the_guarded_client_connects_only_where_the_policy_allows(self, receiver: tuple[str, list[bytes]]) -> None:
-        base, got = receiver
+    def test_the_guarded_client_connects_only_where_the_policy_allows(self, receiver: Receiver) -> None:
+        base = receiver.url.removesuffix("/hooks")
         with httpx.Client(transport=GuardedTransport(TargetPolicy())) as client:
             with pytest.raises(httpx.ConnectError) as refused:
                 client.post(f"{base}/hooks", content=b"{}")
@@ -178,29 +150,23 @@ class TestDelivering:
             with pytest.raises(httpx.ConnectError) as by_name:
                 client.post(base.replace("127.0.0.1", "localhost") + "/hooks", content=b"{}")
             assert isinstance(by_name.value.__cause__, TargetBlocked)
-        assert got == []
+        assert receiver.got == []
         allowed = TargetPolicy((IPv4Network("127.0.0.0/8"),))
         with httpx.Client(transport=GuardedTransport(allowed)) as client:
             assert client.post(f"{base}/hooks", content=b"{}").status_code == 200
-        assert got == [b"{}"]
+        assert [b for _, b in receiver.got] == [b"{}"]
 
     def test_a_target_refused_by_the_time_of_delivery_gets_nothing(
-        self, settings: Settings, encoder: Encoder, engine: Engine, receiver: tuple[str, list[bytes]]
+        self, settings: Settings, encoder: Encoder, engine: Engine, receiver: Receiver
     ) -> None:
         """Subscribed while its address was allowed; at delivery it no longer is (as when DNS now
         points the name at an internal address): nothing is sent, the delivery log says why."""
-        base, got = receiver
         common: dict[str, Any] = {"webhook_poll_seconds": 0, "webhook_retry_base_seconds": 0.01}
         allowing = settings.model_copy(update=common | {"webhook_allowed_networks": [IPv4Network("127.0.0.0/8")]})
-        velho = build(allowing, encoder=encoder, engine=engine)
-        velho.start()
-        try:
-            with TestClient(create_app(allowing, velho=velho)) as client:
-                hook = {"url": f"{base}/hooks", "events": ["profile.updated"]}
-                assert client.post("/v1/webhooks", json=hook, headers=AUTH).status_code == 201
-                client.put("/v1/employees/ann", json=body("Ann", ["x"]), headers=AUTH)
-        finally:
-            velho.close()
+        with serving(allowing, encoder, engine) as (_, client):
+            hook = {"url": receiver.url, "events": ["profile.updated"]}
+            assert client.post("/v1/webhooks", json=hook, headers=AUTH).status_code == 201
+            client.put("/v1/employees/ann", json=body("Ann", ["x"]), headers=AUTH)
         strict = settings.model_copy(update=common)
         later = build(strict, encoder=encoder, engine=engine, index_dir=settings.data_dir / "later")
         later.start()
@@ -211,17 +177,17 @@ class TestDelivering:
                 state = (d.status, d.attempts, d.last_error or "")
         finally:
             later.close()
-        assert got == []
+        assert receiver.got == []
         assert state[0] == "pending" and state[1] == 1 and state[2].startswith("TargetBlocked"), state
         assert "127.0.0.1" in state[2] and "loopback" in state[2]
 
     def test_a_name_rebound_to_an_internal_address_after_subscribing_gets_nothing(
-        self, plain: tuple[Velho, TestClient], receiver: tuple[str, list[bytes]], monkeypatch: pytest.MonkeyPatch
+        self, plain: tuple[Velho, TestClient], receiver: Receiver, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """DNS rebinding: the name was public when checked, and points at loopback when the delivery
         connects. DNS is what cannot run here, so the resolver answers in turn."""
         velho, client = plain
-        port = int(receiver[0].rsplit(":", 1)[1])
+        port = int(receiver.url.rsplit(":", 1)[1].split("/")[0])
         answers = iter(["93.184.215.14", "127.0.0.1"])
         real = socket.getaddrinfo
 
@@ -238,4 +204,4 @@ class TestDelivering:
         with velho.reading() as s:
             error = s.scalars(select(WebhookDelivery.last_error)).one() or ""
         assert error.startswith("TargetBlocked") and "127.0.0.1" in error, error
-        assert receiver[1] == []
+        assert receiver.got == []
