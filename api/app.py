@@ -139,16 +139,19 @@ def _add_problem_schema(app: FastAPI) -> None:
 def _declare_common_errors(schema: dict[str, object]) -> None:
     """Errors any operation can answer, declared once: on every `/v1` operation a missing or wrong
     credential (401), one of a kind the route is not for (403), and an unreachable database or a
-    loading index (503); wherever a body is taken, an unreadable (400) or oversized (413) one."""
+    loading index (503); wherever credentials are taken, a malformed `X-Velho-Acting-Employee`
+    (400); wherever a body is taken, an unreadable (400) or oversized (413) one."""
     common = problem_responses(401, 403, 503)
     paths = schema.get("paths", {})
     assert isinstance(paths, dict)
     for path, operations in paths.items():
         for operation in operations.values():
+            responses = operation.setdefault("responses", {})
             if operation.get("security"):
                 # FastAPI lists each scheme as an alternative; the acting header only ever goes with a bearer.
                 operation["security"] = [{"bearer": []}, {"bearer": [], "actingEmployee": []}]
-            responses = operation.setdefault("responses", {})
+                for code, spec in problem_responses(400).items():
+                    responses.setdefault(str(code), spec)
             if path.startswith("/v1/"):
                 for code, spec in common.items():
                     responses.setdefault(str(code), spec)

@@ -1,8 +1,9 @@
 """What the audit log records of an HTTP call, decided in one place (rows never hold any text).
 
 A successful call that changes something, acts for an employee or exports personal data writes
-its row in the call's own transaction (`api.deps.get_session`); a refused call (401/403), or a
-failed one made for an employee, writes its row on its own (`record_failure`).
+its row in the call's own transaction (`api.deps.get_session`); a refused call (401/403, or 400 for
+a malformed `X-Velho-Acting-Employee`), or a failed one made for an employee, writes its row on its
+own (`record_failure`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
+from matcher.access.authenticator import ACTING_HEADER
 from profiles.actor import Actor
 
 logger = logging.getLogger(__name__)
@@ -43,7 +45,11 @@ async def record_failure(request: Request, status: int) -> None:
     if not request.url.path.startswith("/v1"):
         return
     actor: Actor | None = getattr(request.state, "actor", None)
-    if status not in (401, 403) and (actor is None or actor.via is None):
+    # A malformed acting header leaves the caller acting for nobody: still an attempt to act for someone.
+    refused = status in (401, 403) or (
+        status == 400 and ACTING_HEADER in request.headers and actor is not None and actor.via is None
+    )
+    if not refused and (actor is None or actor.via is None):
         return
     velho = request.app.state.velho
 
@@ -55,7 +61,7 @@ async def record_failure(request: Request, status: int) -> None:
                 action=action_of(request),
                 target=target_of(request),
                 request_id=getattr(request.state, "request_id", None),
-                outcome="refused" if status in (401, 403) else "failed",
+                outcome="refused" if refused else "failed",
                 status=status,
             )
 

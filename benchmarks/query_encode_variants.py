@@ -25,6 +25,8 @@ import onnx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from latency import pct  # noqa: E402
 
 from embeddings.adaptation.adapter import load_adapter  # noqa: E402
 from embeddings.fast_e5_encoder import FastE5Encoder, prepare_e5_onnx  # noqa: E402
@@ -58,11 +60,6 @@ def int8(src: Path, out: Path) -> Path:
     extra = {"DefaultTensorType": onnx.TensorProto.FLOAT}
     quantize_dynamic(str(src), str(out), weight_type=QuantType.QInt8, per_channel=True, extra_options=extra)
     return out
-
-
-def pct(xs: list[float], q: float) -> float:
-    s = sorted(xs)
-    return s[min(len(s) - 1, int(q * len(s)))]
 
 
 def main() -> None:

@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from cluster import ApiProcess  # noqa: E402
-from speed_vs_peer import parse_server_timing, pct, request_texts, rss_mb  # noqa: E402
+from latency import parse_server_timing, pct  # noqa: E402
+from speed_vs_peer import request_texts, rss_mb  # noqa: E402
 
 FILTERS: dict[str, dict[str, list[str]]] = {
     "none": {},

@@ -24,7 +24,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from cluster import ADMIN_TOKEN, ApiProcess, free_port  # noqa: E402
+from latency import concurrent, parse_server_timing, pct, sequential  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "esco_org_dev"
 CLIENTS = 4
@@ -164,69 +164,7 @@ def peer_call(client: httpx.Client, text: str, k: int = 10) -> list[str]:
         limit *= 4
 
 
-def parse_server_timing(value: str) -> dict[str, float]:
-    """{"encode": ms, ...} from a Server-Timing header."""
-    out: dict[str, float] = {}
-    for part in value.split(","):
-        name, _, rest = part.strip().partition(";dur=")
-        if rest:
-            out[name] = float(rest)
-    return out
-
-
-# -- load ----------------------------------------------------------------------------------------
-def one_client(base_url: str, call: Call, texts: list[str], headers: dict[str, str]) -> list[float]:
-    """Latencies (ms) of `texts` sent one after another."""
-    out = []
-    with httpx.Client(base_url=base_url, headers=headers, timeout=120) as client:
-        for text in texts:
-            t = time.perf_counter()
-            call(client, text)
-            out.append((time.perf_counter() - t) * 1000)
-    return out
-
-
-def concurrent(base_url: str, call: Call, texts: list[str], headers: dict[str, str]) -> tuple[list[float], float]:
-    """Latencies (ms) and throughput (q/s) of `texts` shared by CLIENTS clients sending at once."""
-    lat: list[float] = []
-    lock = threading.Lock()
-    queue = list(reversed(texts))
-    errors: list[BaseException] = []
-
-    def worker() -> None:
-        with httpx.Client(base_url=base_url, headers=headers, timeout=120) as client:
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    text = queue.pop()
-                t = time.perf_counter()
-                try:
-                    call(client, text)
-                except BaseException as exc:  # reported after the run
-                    errors.append(exc)
-                    return
-                with lock:
-                    lat.append((time.perf_counter() - t) * 1000)
-
-    threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
-    started = time.perf_counter()
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    wall = time.perf_counter() - started
-    if errors:
-        raise errors[0]
-    return lat, len(lat) / wall
-
-
-def pct(values: list[float], q: float) -> float:
-    """The q-quantile (nearest rank)."""
-    s = sorted(values)
-    return s[min(len(s) - 1, max(0, int(round(q * len(s) + 0.5)) - 1))]
-
-
+# -- memory --------------------------------------------------------------------------------------
 def rss_mb(pid: int) -> tuple[float, float]:
     """(current, peak) resident set of a process in MB."""
     fields = {}
@@ -304,19 +242,19 @@ def main() -> None:
         if peer:
             sides.append(("peer", peer.base_url, peer_call, {}))
         for _, url, call, h in sides:  # warm-up
-            one_client(url, call, texts[:10], h)
+            sequential(url, h, texts[:10], call)
         timings.clear()
         single: dict[str, list[float]] = {name: [] for name, *_ in sides}
         for text in texts:  # one client: the two servers take turns request by request
             for name, url, call, h in sides:
-                single[name] += one_client(url, call, [text], h)
+                single[name] += sequential(url, h, [text], call).latencies_ms
         single_timings = list(timings)
         multi: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name, *_ in sides}
         for _ in range(args.rounds):
             for name, url, call, h in sides:
-                lat, qps = concurrent(url, call, texts, h)
-                multi[name][0].extend(lat)
-                multi[name][1].append(qps)
+                run = concurrent(url, h, texts, call, clients=CLIENTS)
+                multi[name][0].extend(run.latencies_ms)
+                multi[name][1].append(run.per_second)
         multi_timings = timings[len(single_timings) :]
         rss = {"velho": rss_mb(velho.process.pid)}  # type: ignore[union-attr]
         if peer:

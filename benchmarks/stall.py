@@ -31,7 +31,6 @@ import os
 import shutil
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -150,48 +149,24 @@ class Variant:
 
 def load(v: Variant, texts: list[str]) -> tuple[list[float], float, list[dict[str, float]]]:
     """CLIENTS clients share `texts`: latencies (ms), q/s, and each request's Server-Timing parts."""
-    from speed_vs_peer import parse_server_timing
+    from latency import concurrent, parse_server_timing
 
-    lat: list[float] = []
-    parts: list[dict[str, float]] = []
-    lock = threading.Lock()
-    queue = list(reversed(texts))
-    errors: list[BaseException] = []
+    def send(client: httpx.Client, text: str) -> dict[str, float]:
+        r = client.post("/v1/match", json={"text": text, "k": 10})
+        r.raise_for_status()
+        return parse_server_timing(r.headers.get("server-timing", ""))
 
-    def worker() -> None:
-        with httpx.Client(base_url=v.url, headers=v.headers, timeout=120) as client:
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    text = queue.pop()
-                t = time.perf_counter()
-                try:
-                    r = client.post("/v1/match", json={"text": text, "k": 10})
-                    r.raise_for_status()
-                except BaseException as exc:  # reported after the run
-                    errors.append(exc)
-                    return
-                ms = (time.perf_counter() - t) * 1000
-                timing = parse_server_timing(r.headers.get("server-timing", ""))
-                timing["wait"] = max(0.0, ms - timing.get("total", 0.0))
-                with lock:
-                    lat.append(ms)
-                    parts.append(timing)
-
-    threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
-    started = time.perf_counter()
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    if errors:
-        raise errors[0]
-    return lat, len(lat) / (time.perf_counter() - started), parts
+    run = concurrent(v.url, v.headers, texts, send, clients=CLIENTS)
+    # `wait`: what the client waited beyond the server's own total (event loop, thread pool, GIL).
+    parts = [
+        t | {"wait": max(0.0, ms - t.get("total", 0.0))} for ms, t in zip(run.latencies_ms, run.answers, strict=True)
+    ]
+    return run.latencies_ms, run.per_second, parts
 
 
 def main() -> None:
-    from speed_vs_peer import pct, request_texts
+    from latency import pct
+    from speed_vs_peer import request_texts
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", type=Path, required=True, help="a speed_vs_peer.py work dir (imported store)")

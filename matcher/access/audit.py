@@ -7,32 +7,17 @@ is written on its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.access.models import AuditEvent
+from matcher.access.schemas import AuditRead
 from profiles.actor import Actor
 from profiles.models import as_utc, utcnow
 
 OUTCOMES = ("ok", "refused", "failed")
-
-
-@dataclass(frozen=True)
-class AuditRead:
-    """One audit row as the API and the CLI show it."""
-
-    at: datetime
-    actor_kind: str
-    actor: str
-    via: str | None
-    action: str
-    target: str | None
-    request_id: str | None
-    outcome: str
-    status: int
 
 
 class AuditService:
@@ -74,6 +59,16 @@ class AuditService:
         if actor is not None:
             stmt = stmt.where(AuditEvent.actor == actor)
         return [
-            AuditRead(as_utc(e.at), e.actor_kind, e.actor, e.via, e.action, e.target, e.request_id, e.outcome, e.status)
+            AuditRead(
+                at=as_utc(e.at),
+                actor_kind=e.actor_kind,
+                actor=e.actor,
+                via=e.via,
+                action=e.action,
+                target=e.target,
+                request_id=e.request_id,
+                outcome=e.outcome,
+                status=e.status,
+            )
             for e in session.scalars(stmt)
         ]

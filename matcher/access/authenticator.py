@@ -10,7 +10,7 @@ from contextlib import AbstractContextManager
 
 from sqlalchemy.orm import Session
 
-from matcher.access.errors import Forbidden, Unauthenticated
+from matcher.access.errors import Forbidden, MalformedHeader, Unauthenticated
 from matcher.access.keys import KeyService, split_key
 from matcher.access.tokens import EmployeeTokens, TokenError
 from profiles.actor import Actor
@@ -49,13 +49,15 @@ class Authenticator:
         return self._bearer(token)
 
     def acting(self, actor: Actor, acting: str | None) -> Actor:
-        """`actor`, or the employee it acts for; `Forbidden` (403) if it may not act so."""
+        """`actor`, or the employee it acts for: `MalformedHeader` (400) when the header is not an
+        external id, `Forbidden` (403) when this credential may not act for anyone."""
         if acting is None:
             return actor
+        # The header's form first: a malformed request is the sender's bug whoever sends it.
+        if not _EXTERNAL_ID.fullmatch(acting) or len(acting) > 128:
+            raise MalformedHeader(f"{ACTING_HEADER} must be an employee's external id (1-128 of A-Z a-z 0-9 . _ : @ -)")
         if actor.kind not in ("admin", "integration"):
             raise Forbidden(f"only an integration key may act for an employee ({ACTING_HEADER})")
-        if not _EXTERNAL_ID.match(acting) or len(acting) > 128:
-            raise Forbidden(f"{ACTING_HEADER} must be an employee's external id")
         return actor.acting_for(acting)
 
     def _bearer(self, token: str) -> Actor:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from profiles.errors import Forbidden, VelhoError
 
-__all__ = ["Forbidden", "KeyNameTaken", "KeyNotFound", "Unauthenticated"]
+__all__ = ["Forbidden", "KeyNameTaken", "KeyNotFound", "MalformedHeader", "Unauthenticated"]
 
 
 class Unauthenticated(VelhoError):
@@ -25,3 +25,10 @@ class KeyNameTaken(VelhoError):
 
 class KeyNotFound(VelhoError):
     status, title, slug = 404, "Key not found", "not-found"
+
+
+class MalformedHeader(VelhoError):
+    """A credential header that is not in its documented form (400); a well-formed one the
+    credential may not use is `Forbidden` (403)."""
+
+    status, title, slug = 400, "Malformed header", "bad-request"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -94,11 +95,14 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = Field(default=8, ge=1)
     webhook_disable_after_failures: int = Field(default=20, ge=1)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Webhooks reach public addresses only (SSRF guard); a deployment whose receivers are internal
+    # allows their networks here, e.g. "10.20.0.0/16,fd00:1::/64" (a JSON list works too).
+    webhook_allowed_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(default_factory=list)
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "webhook_allowed_networks", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
-        # VELHO_CORS_ORIGINS may be a JSON list or a comma-separated string.
+    def _split_list(cls, value: object) -> object:
+        # VELHO_CORS_ORIGINS and VELHO_WEBHOOK_ALLOWED_NETWORKS: a JSON list or a comma-separated string.
         if isinstance(value, str):
             if value.lstrip().startswith("["):
                 return json.loads(value)

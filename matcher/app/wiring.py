@@ -42,6 +42,7 @@ from matcher.matching.service import MatchService
 from matcher.privacy.service import PrivacyService
 from matcher.webhooks.delivery import DeliveryPolicy, DeliveryWorker
 from matcher.webhooks.service import WebhookService
+from matcher.webhooks.targets import TargetPolicy
 from profiles.db import make_engine, make_session_factory
 from profiles.errors import VelhoError
 from profiles.repository import ProfileRepository
@@ -314,6 +315,7 @@ def build(
         lambda: sync.centering,
         InsightsRules(min_group_size=settings.insights_min_group_size),
     )
+    targets = TargetPolicy(tuple(settings.webhook_allowed_networks))
     velho = Velho(
         settings=settings,
         engine=engine,
@@ -327,8 +329,8 @@ def build(
         auth=Authenticator(admin_token=settings.admin_token or "", keys=keys, tokens=tokens, sessions=uow.write),
         keys=keys,
         audit=AuditService(),
-        webhooks=WebhookService(),
-        deliveries=DeliveryWorker(write=uow.write, policy=policy),
+        webhooks=WebhookService(targets),
+        deliveries=DeliveryWorker(write=uow.write, policy=policy, targets=targets),
         privacy=PrivacyService(profiles, settings.feedback),
         insights=insights,
         preview=ProfilePreview(encoder, insights, lambda: matching.weights),

@@ -27,6 +27,16 @@ class PrivacyRepository:
         )
         return [(r, int(n)) for r, n in session.execute(stmt)]
 
+    def results_of(self, session: Session, *, employee_id: int) -> list[tuple[MatchResult, datetime]]:
+        """The stored match results that ranked the person, with their request's time, oldest first."""
+        stmt = (
+            select(MatchResult, HelpRequest.created_at)
+            .join(HelpRequest, HelpRequest.id == MatchResult.request_id)
+            .where(MatchResult.employee_id == employee_id)
+            .order_by(HelpRequest.created_at, MatchResult.id)
+        )
+        return [(r, at) for r, at in session.execute(stmt)]
+
     def ratings_given(self, session: Session, *, requester_id: str) -> Sequence[Rating]:
         """Ratings of engagements the person requested."""
         stmt = (

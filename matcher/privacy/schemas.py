@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from matcher.feedback.schemas import EngagementRead
+from matcher.matching.strength import Strength
 from profiles.schemas import ProfileRead
 
 
@@ -20,6 +21,18 @@ class RequestRecord(BaseModel):
     created_at: datetime
     filters: dict[str, Any]
     results: int
+    best_strength: Strength | None = Field(description="the strongest match band among its results, as stored")
+
+
+class AppearanceRecord(BaseModel):
+    """A stored match result that ranked the person as a provider (whose request it was is not shown)."""
+
+    request_id: str
+    at: datetime
+    rank: int
+    score: float
+    components: dict[str, float]
+    strength: Strength | None = Field(description="the match band of this result, as stored")
 
 
 class RatingRecord(BaseModel):
@@ -57,5 +70,6 @@ class PersonalDataExport(BaseModel):
     ratings_given: list[RatingRecord]
     ratings_received: list[RatingRecord]
     match_requests: list[RequestRecord]
+    match_appearances: list[AppearanceRecord] = Field(description="every stored result that ranked the person")
     derived: DerivedRecord
     notes: list[str] = Field(default_factory=list)

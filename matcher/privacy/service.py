@@ -25,8 +25,9 @@ from matcher.feedback.models import Rating
 from matcher.feedback.repository import EngagementRepository, ProviderStats
 from matcher.feedback.schemas import to_read as engagement_read
 from matcher.feedback.weights import FeedbackWeights
+from matcher.matching.strength import Strength
 from matcher.privacy.repository import PrivacyRepository
-from matcher.privacy.schemas import DerivedRecord, PersonalDataExport, RatingRecord, RequestRecord
+from matcher.privacy.schemas import AppearanceRecord, DerivedRecord, PersonalDataExport, RatingRecord, RequestRecord
 from profiles.actor import Actor
 from profiles.errors import NotProfileOwner, ProfileNotFound
 from profiles.models import Employee, as_utc, utcnow
@@ -79,13 +80,26 @@ class PrivacyService:
                     created_at=as_utc(r.created_at),
                     filters=dict(r.filters or {}),
                     results=n,
+                    best_strength=_band(r.best_strength),
                 )
                 for r, n in requests
+            ],
+            match_appearances=[
+                AppearanceRecord(
+                    request_id=m.request_id,
+                    at=as_utc(at),
+                    rank=m.rank,
+                    score=m.score,
+                    components=dict(m.components or {}),
+                    strength=_band(m.strength),
+                )
+                for m, at in self.repo.results_of(session, employee_id=employee.id)
             ],
             derived=self._derived(session, employee, now),
             notes=[
                 "Request texts are kept for VELHO_RETENTION_DAYS days, then purged (shown as null).",
-                "Each time you appear in a match, the stored result keeps your score and its components.",
+                "Each time you appear in a match, the stored result keeps your rank, score, its components and "
+                "its match strength band (match_appearances); whose request it was is not shown.",
             ],
         )
 
@@ -174,6 +188,14 @@ class PrivacyService:
                 "load": round(load_penalty(stats.open, employee.capacity, start=w.load_start, weight=w.load_weight), 6),
             },
         )
+
+
+_BANDS: dict[str, Strength] = {"strong": "strong", "fair": "fair", "weak": "weak"}
+
+
+def _band(value: str | None) -> Strength | None:
+    # A plain string column; NULL for requests ranked before bands were stored (or by BM25).
+    return _BANDS.get(value or "")
 
 
 def _rating(r: Rating) -> RatingRecord:

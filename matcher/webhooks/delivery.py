@@ -6,7 +6,8 @@ claim, sends each one outside any transaction, and records the outcome. A worker
 sending but before recording leaves the lease to expire: the delivery is sent again with the same
 `webhook-id`, which receivers use to deduplicate. Failures retry with exponential backoff and
 jitter; a delivery is given up after the last attempt, and a subscription failing that many times
-in a row is disabled, with a log line saying why.
+in a row is disabled, with a log line saying why. Deliveries reach only the addresses `targets`
+allows, checked as each connection is made, and go direct (never through HTTP(S)_PROXY).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from matcher.webhooks.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 from matcher.webhooks.signing import signature
+from matcher.webhooks.targets import GuardedTransport, TargetBlocked, TargetPolicy
 from profiles.models import utcnow
 
 logger = logging.getLogger(__name__)
@@ -70,12 +72,17 @@ class DeliveryWorker:
         *,
         write: SessionFactory,
         policy: DeliveryPolicy | None = None,
-        client: httpx.Client | None = None,
+        targets: TargetPolicy | None = None,
         seed: int | None = None,
     ) -> None:
         self._write = write
         self.policy = policy or DeliveryPolicy()
-        self._client = client or httpx.Client(timeout=self.policy.timeout_seconds, follow_redirects=False)
+        self._client = httpx.Client(
+            transport=GuardedTransport(targets or TargetPolicy()),
+            timeout=self.policy.timeout_seconds,
+            follow_redirects=False,
+            trust_env=False,
+        )
         self._rng = random.Random(seed)
 
     def run_once(self) -> int:
@@ -150,6 +157,8 @@ class DeliveryWorker:
         try:
             response = self._client.post(job.url, content=job.body, headers=headers)
         except httpx.HTTPError as exc:
+            if isinstance(exc.__cause__, TargetBlocked):
+                return None, f"TargetBlocked: {exc}"[:200]  # the reason column is short
             return None, type(exc).__name__
         if 200 <= response.status_code < 300:
             return response.status_code, None

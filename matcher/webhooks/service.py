@@ -10,6 +10,7 @@ from matcher.webhooks.errors import WebhookNotFound
 from matcher.webhooks.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 from matcher.webhooks.schemas import DeliveryRead, WebhookCreate, WebhookCreated, WebhookRead
 from matcher.webhooks.signing import new_secret
+from matcher.webhooks.targets import TargetPolicy
 from profiles.actor import Actor
 from profiles.models import as_utc, utcnow
 
@@ -17,8 +18,13 @@ from profiles.models import as_utc, utcnow
 class WebhookService:
     """Create, list, read and delete subscriptions; read deliveries."""
 
+    def __init__(self, targets: TargetPolicy) -> None:
+        self.targets = targets
+
     def create(self, session: Session, *, data: WebhookCreate, actor: Actor) -> WebhookCreated:
-        """A new subscription with a fresh signing secret (returned this once)."""
+        """A new subscription with a fresh signing secret (returned this once); its URL must reach an
+        allowed address (`WebhookTargetRefused`, 422)."""
+        self.targets.check_url(data.url)
         sub = WebhookSubscription(
             url=data.url,
             events=list(data.events),

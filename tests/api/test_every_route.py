@@ -59,6 +59,7 @@ def test_every_v1_operation_declares_its_security_who_may_call_and_its_errors(cl
             assert "admin" in op["x-velho-access"], (method, path)
             codes = set(op["responses"])
             assert {"401", "403", "503"} <= codes, (method, path, codes)
+            assert "400" in codes, (method, path, codes)  # a malformed X-Velho-Acting-Employee
             if "requestBody" in op:
                 assert "413" in codes and "422" in codes, (method, path, codes)
 

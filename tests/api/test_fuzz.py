@@ -4,19 +4,15 @@ examples, a fixed seed. No 5xx, and every response conforms to what the schema d
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-import uvicorn
 from builders import put
 from conftest import ADMIN_TOKEN
+from live_server import serve
 
 from api.app import create_app
 from matcher.app.settings import Settings
@@ -25,33 +21,13 @@ from matcher.app.wiring import Velho
 pytestmark = pytest.mark.slow
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def live(settings: Settings, velho: Velho) -> Iterator[str]:
     """The app served by uvicorn on a loopback port, for as long as the test runs."""
     put(velho, "emp-1", "Aino", ["Excel-makrot"])
     put(velho, "emp-2", "Bo", ["haavanhoito"])
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, velho=velho), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(f"{base}/healthz").status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(settings, velho=velho)) as base:
+        yield base
 
 
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(live: str, tmp_path: Path) -> None:

@@ -212,6 +212,26 @@ class TestEngagements:
         acting = world.employee("cai") | {"X-Velho-Acting-Employee": "ann"}
         assert status_of(world, "GET", "/v1/me", acting) == 403
 
+    def test_a_malformed_acting_header_is_400_and_changes_nothing(self, world: World) -> None:
+        eid = self.offer(world)
+        before = world.state()
+        for header in ("", "ann bob", "ann/../bob", "x" * 129, "ann;drop", "ann,bob"):
+            for headers in (world.key("intranet"), world.employee("ann"), AUTH):
+                r = world.client.post(
+                    f"/v1/engagements/{eid}/accept", headers=headers | {"X-Velho-Acting-Employee": header}
+                )
+                assert r.status_code == 400, (header, r.status_code, r.text)
+                assert r.headers["content-type"].startswith("application/problem+json")
+                assert r.json()["type"] == "urn:velho:problem:bad-request" and "external id" in r.json()["detail"]
+        assert world.state() == before
+        with world.velho.reading() as s:
+            assert s.scalar(select(Engagement.status).where(Engagement.id == eid)) == "proposed"
+            audited = s.execute(select(AuditEvent.actor, AuditEvent.outcome).where(AuditEvent.status == 400)).all()
+        assert {tuple(a) for a in audited} == {(who, "refused") for who in ("intranet", "ann", "admin")}
+        # Well-formed, for a credential that may not act for anyone: still 403.
+        r = world.client.get("/v1/me", headers=world.employee("cai") | {"X-Velho-Acting-Employee": "ann"})
+        assert r.status_code == 403 and r.json()["type"] == "urn:velho:problem:forbidden"
+
 
 class TestMe:
     def test_me_offers_and_engagements(self, world: World) -> None:

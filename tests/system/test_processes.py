@@ -239,6 +239,10 @@ def test_the_database_going_away_gives_503_and_the_process_recovers_by_itself(
         own.close()
 
 
+# The receivers below listen on loopback, which webhooks may reach only when a deployment allows it.
+LOOPBACK_HOOKS = {"VELHO_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8"}
+
+
 def webhook_receiver(got: list[str]) -> ThreadingHTTPServer:
     """A real HTTP receiver on loopback that records each delivery's `webhook-id`."""
 
@@ -262,7 +266,7 @@ def test_an_event_committed_before_a_kill_9_is_delivered_after_restart(processes
     server = webhook_receiver(got)
     try:
         # The first process has no delivery worker, so its events can only still be in the outbox.
-        a = processes("a", VELHO_WEBHOOK_POLL_SECONDS="0")
+        a = processes("a", VELHO_WEBHOOK_POLL_SECONDS="0", **LOOPBACK_HOOKS)
         a.wait_ready()
         with a.client() as ca:
             url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
@@ -271,7 +275,7 @@ def test_an_event_committed_before_a_kill_9_is_delivered_after_restart(processes
                 assert ca.put(f"/v1/employees/k{i}", json=profile(i)).status_code == 201
         a.kill()
         assert got == []
-        b = processes("b", VELHO_WEBHOOK_POLL_SECONDS="0.1")
+        b = processes("b", VELHO_WEBHOOK_POLL_SECONDS="0.1", **LOOPBACK_HOOKS)
         b.wait_ready()
         started = time.monotonic()
         while len(got) < 5 and time.monotonic() - started < 30:
@@ -285,7 +289,7 @@ def test_two_processes_deliver_each_webhook_event_once(processes) -> None:  # ty
     got: list[str] = []
     server = webhook_receiver(got)
     try:
-        fast = {"VELHO_WEBHOOK_POLL_SECONDS": "0.1"}
+        fast = {"VELHO_WEBHOOK_POLL_SECONDS": "0.1", **LOOPBACK_HOOKS}
         a, b = processes("a", **fast), processes("b", **fast)
         a.wait_ready()
         b.wait_ready()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +35,6 @@ PEOPLE: list[tuple[str, str, list[str], dict[str, Any]]] = [
         {"unit": "Kotihoito", "visible": False},
     ),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def sign_in(page: Any, base: str, external_id: str) -> None:

@@ -4,18 +4,15 @@ uvicorn on a loopback port, a small organisation encoded with the bundled model,
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
 from builders import put
 from conftest import ADMIN_TOKEN
-from ui.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PEOPLE, free_port
+from live_server import serve
+from ui.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PEOPLE
 
 from api.app import create_app
 from matcher.app.settings import Settings
@@ -50,22 +47,8 @@ def live(settings: Settings, velho: Velho) -> Iterator[str]:
     """The app with the small organisation, served by uvicorn on loopback while the test runs."""
     for external_id, name, strengths, fields in PEOPLE:
         put(velho, external_id, name, strengths, **fields)
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, velho=velho), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if httpx.get(f"{base}/healthz").status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(settings, velho=velho)) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from matcher.app.wiring import Velho
 from matcher.feedback.models import Engagement, Rating
 from matcher.feedback.repository import EngagementRepository
-from matcher.matching.models import HelpRequest
+from matcher.matching.models import HelpRequest, MatchResult
 from matcher.matching.schemas import MatchCreate
 from profiles.actor import Actor
 from profiles.models import Employee, StatementKind, StrengthStatement, utcnow
@@ -63,6 +63,28 @@ def test_the_export_holds_the_profile_engagements_ratings_requests_and_what_is_d
     assert d.shrunk_rating is not None and 4.0 < d.shrunk_rating < 5.0 and d.acceptance_posterior > 0.8
     # Global quality is off by default (competence is learned per request, not per person).
     assert set(d.components) == {"quality", "responsiveness", "load"} and d.components["quality"] == 0.0
+
+
+def test_the_export_holds_the_stored_match_strength_bands_of_own_requests_and_own_results(velho: Velho) -> None:
+    team(velho)
+    helped(velho, "bob", "ann", "tarvitsen apua Excelin makrojen kanssa", 5)  # ranks Ann (and others)
+    helped(velho, "ann", "bob", "haavan sidonta neuvoja", 4)  # Ann's own request
+    with velho.session() as s:  # one more of Bob's, where no result is strong
+        velho.matching.match(s, MatchCreate(text="kvanttilaskennan virheenkorjaus", k=3, requester_id="bob"))
+    with velho.reading() as s:
+        data = velho.privacy.export(s, external_id="ann", actor=Actor.employee("ann"))
+        ann_id = s.scalars(select(Employee.id).where(Employee.external_id == "ann")).one()
+        stored_requests = {r.id: r.best_strength for r in s.scalars(select(HelpRequest))}
+        ranked_ann = select(MatchResult).where(MatchResult.employee_id == ann_id)
+        stored_results = {(m.request_id, m.rank, m.strength) for m in s.scalars(ranked_ann)}
+        others = s.scalar(select(func.count()).select_from(MatchResult).where(MatchResult.employee_id != ann_id))
+    [own] = data.match_requests
+    assert own.best_strength is not None and own.best_strength == stored_requests[own.id]
+    # Every stored result that ranked Ann, with its band as stored, and none that ranked someone else.
+    assert {(a.request_id, a.rank, a.strength) for a in data.match_appearances} == stored_results
+    assert len(stored_results) == 2 and others > 0 and own.id not in {a.request_id for a in data.match_appearances}
+    bands = {a.request_id: a.strength for a in data.match_appearances}
+    assert None not in bands.values() and len(set(bands.values())) >= 2  # a strong match and a weak one
 
 
 def test_erasure_leaves_nothing_of_the_person_and_keeps_others_whole(velho: Velho) -> None:

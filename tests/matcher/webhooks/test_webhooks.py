@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from ipaddress import IPv4Network
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from builders import body, profile, put
 from conftest import AUTH
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
+from webhook_receiver import Receiver, serving
 
 from api.app import create_app
 from embeddings.encoder import Encoder
@@ -30,58 +29,24 @@ from profiles.actor import Actor
 from profiles.models import utcnow
 
 
-@dataclass
-class Receiver:
-    """A real HTTP endpoint that answers with the given statuses in turn (then 200) and keeps what it got."""
-
-    statuses: list[int] = field(default_factory=list)
-    got: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-    url: str = ""
-
-    def serve(self) -> ThreadingHTTPServer:
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the http.server API
-                data = self.rfile.read(int(self.headers.get("content-length", 0)))
-                receiver.got.append(({k.lower(): v for k, v in self.headers.items()}, data))
-                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        return server
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    r = Receiver()
-    server = r.serve()
-    yield r
-    server.shutdown()
-
-
 @pytest.fixture
 def fast(settings: Settings) -> Settings:
-    """Quick retries; no background worker, so each test drives delivery itself."""
+    """Quick retries; no background worker, so each test drives delivery itself; loopback allowed,
+    where the test receivers listen (webhooks reach public addresses only by default)."""
     return settings.model_copy(
-        update={"webhook_poll_seconds": 0, "webhook_retry_base_seconds": 0.01, "webhook_retry_max_seconds": 0.05}
+        update={
+            "webhook_poll_seconds": 0,
+            "webhook_retry_base_seconds": 0.01,
+            "webhook_retry_max_seconds": 0.05,
+            "webhook_allowed_networks": [IPv4Network("127.0.0.0/8")],
+        }
     )
 
 
 @pytest.fixture
 def hooked(fast: Settings, encoder: Encoder, engine: Engine) -> Iterator[tuple[Velho, TestClient]]:
-    velho = build(fast, encoder=encoder, engine=engine)
-    velho.start()
-    try:
-        with TestClient(create_app(fast, velho=velho)) as client:
-            yield velho, client
-    finally:
-        velho.close()
+    with serving(fast, encoder, engine) as started:
+        yield started
 
 
 def subscribe(client: TestClient, url: str, events: list[str]) -> dict[str, object]:
