@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -50,7 +51,10 @@ def run_seeds(
             if on_done is not None:
                 on_done(results[-1])
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        # Spawned, not forked: the parent has loaded the model (tokenizer and ONNX threads), and a
+        # forked child can inherit a lock one of those threads held, and hang on it forever.
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=spawn) as pool:
             for result in pool.map(run_arm, arms, [out] * len(arms)):
                 results.append(result)
                 if on_done is not None:
