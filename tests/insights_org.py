@@ -13,8 +13,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from builders import put
 from conftest import ADMIN_TOKEN, fresh_database
+from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from api.app import create_app
 from embeddings.encoder import Encoder
 from matcher.app.settings import Settings
 from matcher.app.wiring import Velho, build
@@ -144,10 +146,19 @@ def build_org(velho: Velho) -> Org:
     return o
 
 
+# Employee JWTs the shared organisation's API verifies (HS256).
+ORG_JWT_SECRET = "insights-org-test-secret-of-enough-length"
+
+
 @pytest.fixture(scope="module")
 def org_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings of the shared organisation (a module may override this fixture)."""
-    return Settings(data_dir=tmp_path_factory.mktemp("org") / "data", admin_token=ADMIN_TOKEN, _env_file=None)  # type: ignore[call-arg]
+    """Settings of the shared organisation, verifying employee JWTs signed with `ORG_JWT_SECRET`."""
+    return Settings(  # type: ignore[call-arg]
+        data_dir=tmp_path_factory.mktemp("org") / "data",
+        admin_token=ADMIN_TOKEN,
+        jwt_secret=ORG_JWT_SECRET,
+        _env_file=None,
+    )
 
 
 @pytest.fixture(scope="module", name="org")
@@ -160,6 +171,13 @@ def org_fixture(org_settings: Settings, encoder: Encoder, tmp_path_factory: pyte
             yield build_org(velho)
         finally:
             velho.close()
+
+
+@pytest.fixture(name="client")
+def org_client_fixture(org_settings: Settings, org: Org) -> Iterator[TestClient]:
+    """Real HTTP through the ASGI app, over the module's shared organisation."""
+    with TestClient(create_app(org_settings, velho=org.velho)) as c:
+        yield c
 
 
 @pytest.fixture(name="own_org")

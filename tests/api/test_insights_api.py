@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import jwt
 import pytest
 from conftest import ADMIN_TOKEN
 from fastapi.testclient import TestClient
-from insights_org import Org, org_fixture  # noqa: F401  (the fixture, built once for this module)
+from insights_org import ORG_JWT_SECRET as SECRET
+from insights_org import Org, org_client_fixture, org_fixture, org_settings  # noqa: F401  (the fixtures: one organisation per module)
 
-from api.app import create_app
-from matcher.app.settings import Settings
-
-SECRET = "insights-test-secret-of-enough-length"
 ROUTES = ("/v1/insights/demand", "/v1/insights/supply", "/v1/insights/suggestions")
-
-
-@pytest.fixture(scope="module")
-def org_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings of the shared organisation that also verify employee JWTs."""
-    return Settings(  # type: ignore[call-arg]
-        data_dir=tmp_path_factory.mktemp("org") / "data", admin_token=ADMIN_TOKEN, jwt_secret=SECRET, _env_file=None
-    )
-
-
-@pytest.fixture
-def client(org_settings: Settings, org: Org) -> Iterator[TestClient]:
-    """Real HTTP through the ASGI app, over the module's organisation."""
-    with TestClient(create_app(org_settings, velho=org.velho)) as c:
-        yield c
 
 
 def bearer(token: str) -> dict[str, str]:

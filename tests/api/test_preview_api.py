@@ -4,39 +4,21 @@ which recent demand a draft would be found by, as topic counts only; bad input c
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import jwt
 import pytest
 from conftest import ADMIN_TOKEN
 from fastapi.testclient import TestClient
-from insights_org import Org, org_fixture  # noqa: F401  (the fixture)
+from insights_org import ORG_JWT_SECRET as SECRET
+from insights_org import Org, org_client_fixture, org_fixture, org_settings  # noqa: F401  (the fixtures: one organisation per module)
 from sqlalchemy import func, select
 
-from api.app import create_app
-from matcher.app.settings import Settings
 from matcher.insights.schemas import PreviewCreate
 from matcher.insights.service import InsightsRules
 from matcher.matching.models import HelpRequest, MatchResult
 from profiles.models import Employee, StrengthStatement
 
-SECRET = "preview-test-secret-of-enough-length!"
 WOUND_DRAFT = [{"text": "Haavanhoito, painehaavat ja haavasidokset kotikäynneillä"}, {"text": "Wound dressing"}]
-
-
-@pytest.fixture(scope="module")
-def org_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings of the module's shared organisation that also verify employee JWTs."""
-    return Settings(  # type: ignore[call-arg]
-        data_dir=tmp_path_factory.mktemp("org") / "data", admin_token=ADMIN_TOKEN, jwt_secret=SECRET, _env_file=None
-    )
-
-
-@pytest.fixture
-def client(org_settings: Settings, org: Org) -> Iterator[TestClient]:
-    """Real HTTP through the ASGI app, over the module's organisation."""
-    with TestClient(create_app(org_settings, velho=org.velho)) as c:
-        yield c
 
 
 def signed(external_id: str) -> dict[str, str]:
