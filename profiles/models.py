@@ -83,7 +83,8 @@ class StrengthStatement(Base):
     source_engagement_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
     text_hash: Mapped[str] = mapped_column(String(64))
-    model_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Indexed: every start asks whether any statement lacks this model's vector (a model change).
+    model_id: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

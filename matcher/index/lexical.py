@@ -182,9 +182,11 @@ class LexicalIndexes:
 
     def apply(self, *, remove: Iterable[int], add: Iterable[tuple[int, str, str]]) -> None:
         """Drop `remove` statement ids, then index `add` (id, text, language) in every normalisation."""
-        removed = list(remove)
-        added = list(add)
         with self._lock:
+            if not self._indexes:  # none kept (lexical weight 0): don't walk every statement for nothing
+                return
+            removed = list(remove)
+            added = list(add)
             for lex in self._indexes.values():
                 lex.remove(removed)
                 for sid, text, lang in added:

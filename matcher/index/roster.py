@@ -99,17 +99,13 @@ def entry_rows(entries: Iterable[Entry]) -> RosterRows:
     return rows
 
 
-def column_rows(employees: Iterable[Any], statements: Iterable[Any]) -> RosterRows:
-    """Rows from plain column rows (`ProfileRepository.iter_roster_rows`); statements of other
-    employees than these are left out."""
+def column_rows(employees: Sequence[Sequence[Any]], statements: Sequence[Sequence[Any]]) -> RosterRows:
+    """Rows from plain column rows (`ProfileRepository.iter_roster_rows`, fields in `add_employee`
+    and `add_statement` order); statements of other employees than these are left out."""
     rows = RosterRows()
-    ids: set[int] = set()
-    for e in employees:
-        rows.add_employee(e.id, e.external_id, e.name, e.unit, e.title, e.languages, e.availability, e.capacity)
-        ids.add(e.id)
-    for s in statements:
-        if s.employee_id in ids:
-            rows.add_statement(s.id, s.employee_id, s.text, s.language, s.kind, s.level, s.rating)
+    rows.add_employee_rows(employees)
+    ids = {e[0] for e in employees}
+    rows.add_statement_rows([s for s in statements if s[1] in ids])
     return rows
 
 

@@ -131,6 +131,24 @@ class RosterRows:
         for column, value in zip(self._stmt, values, strict=True):
             column.append(value)
 
+    def add_employee_rows(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Many employees at once, each a sequence in `add_employee`'s field order (as `add_employee`
+        but column by column: at 100,000 people the per-row calls were a third of a start)."""
+        if not rows:
+            return
+        eid, ext, name, unit, title, langs, avail, cap = zip(*rows, strict=True)
+        values = (eid, ext, name, unit, title, [frozenset(v or ()) for v in langs], map(str, avail), cap)
+        for column, more in zip(self._emp, values, strict=True):
+            column.extend(more)
+
+    def add_statement_rows(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Many statements at once, each a sequence in `add_statement`'s field order."""
+        if not rows:
+            return
+        sid, owner, text, lang, kind, level, rating = zip(*rows, strict=True)
+        for column, more in zip(self._stmt, (sid, owner, text, lang, map(str, kind), level, rating), strict=True):
+            column.extend(more)
+
     def __len__(self) -> int:
         return len(self._emp[0])
 
