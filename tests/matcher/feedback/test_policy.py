@@ -186,6 +186,32 @@ class TestDiscoverySlot:
         assert place_discovery(out, k=5, w=self.W3) is None
         assert [s.employee_id for s in order(out)] == before
 
+    # Six proven people (0.80 down to 0.70, lifted by their ratings) and one unproven person, 11,
+    # whose relevance places them at a given position of the five shown.
+    AT = {2: 0.97, 3: 0.95, 4: 0.92}
+
+    def with_unproven_at(self, position: int) -> dict[int, Scored]:
+        greedy = self.W3.model_copy(update={"exploration_policy": "greedy"})
+        views = [self.proven(i, 0.8 - 0.02 * i) for i in range(6)] + [ProviderView(11, self.AT[position])]
+        out = score_candidates(views, greedy, org_mean=4.0, draw=0)
+        assert [s.employee_id for s in order(out)].index(11) == position
+        return out
+
+    @pytest.mark.parametrize("position", [3, 4])
+    def test_an_unproven_person_shown_below_the_slot_is_lifted_into_it(self, position: int) -> None:
+        # Requesters choose by position: someone unproven at the bottom of the list is rarely asked,
+        # so only the positions down to the slot count as "already shown".
+        out = self.with_unproven_at(position)
+        assert place_discovery(out, k=5, w=self.W3) == 11
+        assert [s.employee_id for s in order(out)].index(11) == 2
+        assert out[11].components["discovery"] > 0
+
+    def test_an_unproven_person_at_the_slot_leaves_the_list_alone(self) -> None:
+        out = self.with_unproven_at(2)
+        before = [s.employee_id for s in order(out)]
+        assert place_discovery(out, k=5, w=self.W3) is None
+        assert [s.employee_id for s in order(out)] == before
+
     @pytest.mark.parametrize(("slot", "k"), [(0, 5), (3, 2)])
     def test_off_or_k_below_the_slot(self, slot: int, k: int) -> None:
         w = W.model_copy(update={"discovery_slot": slot})
