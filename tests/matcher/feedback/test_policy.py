@@ -162,7 +162,9 @@ class TestExplorationOnset:
 
 
 class TestDiscoverySlot:
-    W3 = W.model_copy(update={"discovery_slot": 3})
+    # Without the plausibility share, so the related-share boundary itself is what is tested here
+    # (the share has its own test below).
+    W3 = W.model_copy(update={"discovery_slot": 3, "discovery_share": 0.0})
 
     @staticmethod
     def proven(eid: int, rel: float) -> ProviderView:
@@ -224,6 +226,21 @@ class TestDiscoverySlot:
         views = [self.proven(i, 0.9) for i in range(6)] + [ProviderView(10, SHARE * 0.9 - 1e-6)]
         out = score_candidates(views, self.W3, org_mean=4.0, draw=0)
         assert place_discovery(out, k=5, w=self.W3) is None
+
+    @pytest.mark.parametrize("share", [0.3, 0.4, 0.5])
+    def test_the_slot_takes_only_the_plausible_exactly_from_discovery_share(self, share: float) -> None:
+        w = self.W3.model_copy(update={"discovery_share": share})
+        views = [self.proven(i, 0.9) for i in range(6)]
+        # Just below the share (but related) scores higher than just above it (11 declined an
+        # offer once), so a rule that ignored the share would pick 10.
+        views += [ProviderView(10, share * 0.9 - 1e-6), ProviderView(11, share * 0.9 + 1e-6, declines=1)]
+        greedy = w.model_copy(update={"exploration_policy": "greedy"})
+        out = score_candidates(views, greedy, org_mean=4.0, draw=0)
+        assert out[10].related and out[10].score > out[11].score
+        assert place_discovery(out, k=5, w=greedy) == 11
+        assert out[10].components["discovery"] == 0.0
+        out = score_candidates(views[:-1], greedy, org_mean=4.0, draw=0)
+        assert place_discovery(out, k=5, w=greedy) is None  # nobody plausible left: no slot
 
     def test_just_inside_the_boundary_is_eligible(self) -> None:
         views = [self.proven(i, 0.9) for i in range(6)] + [ProviderView(10, SHARE * 0.9 + 1e-6)]
