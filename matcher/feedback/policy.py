@@ -6,7 +6,7 @@ For each candidate of a request it computes the feedback components (in relevanc
   provider's ratings on *similar* requests taught beyond what their profile promised;
 - `exploration`: the same scale × optimism drawn from that posterior (`effects.optimism`);
 - `quality` (global rating, off by default), `responsiveness`, `load`;
-- `discovery`: the lift that places one related, not yet proven person at the discovery slot.
+- `discovery`: the lift that places one plausible, not yet proven person at the discovery slot.
 
 Guarantee: a clearly unrelated candidate (relevance below `related_share` × the best) gets no
 positive component at all, so nothing here can lift them over anyone.
@@ -158,26 +158,36 @@ def order(scored: Mapping[int, Scored]) -> list[Scored]:
 
 
 def place_discovery(scored: Mapping[int, Scored], *, k: int, w: FeedbackWeights) -> int | None:
-    """Put one related, not yet proven person at the discovery slot; returns who, or None.
+    """Put one plausible (`discovery_share`), not yet proven person at the discovery slot; returns who, or None.
 
-    Nothing changes when the slot is off, k is below the slot, or the first k already hold such
-    a person (on a fresh organisation everyone is unproven, so the ranking stays as it is). The
-    person chosen is the best-scoring unproven one below the first k; their `discovery`
-    component is exactly the lift that puts them just above whoever held the slot.
+    Nothing changes when the slot is off, k is below the slot, or the first `slot` positions
+    already hold such a person (on a fresh organisation everyone is unproven, so the ranking
+    stays as it is). Only those positions count: requesters choose by position, so an unproven
+    person at the bottom of the list is rarely asked, and on e5, where dozens of colleagues are
+    related, one nearly always sits there. The person chosen is the best-scoring unproven one
+    below the slot (the scores carry the exploration draws, so who it is varies between
+    requests) with at least `discovery_share` of the best relevance: further down, dozens of
+    colleagues on e5 have nothing to tell them apart. Their `discovery` component is exactly the
+    lift that puts them just above whoever held the slot.
     """
     slot = w.discovery_slot
     if slot <= 0 or k < slot:
         return None
     ranked = order(scored)
-    if len(ranked) <= k:
+    if len(ranked) <= slot:
         return None
+
+    best = max(s.relevance for s in ranked)
 
     def unproven(s: Scored) -> bool:
         return s.related and not s.proven(w.proven_weight)
 
-    if any(unproven(s) for s in ranked[:k]):
+    def plausible(s: Scored) -> bool:
+        return unproven(s) and s.relevance >= w.discovery_share * best
+
+    if any(unproven(s) for s in ranked[:slot]):
         return None
-    pick = next((s for s in ranked[k:] if unproven(s)), None)
+    pick = next((s for s in ranked[slot:] if plausible(s)), None)
     if pick is None:
         return None
     holder = ranked[slot - 1]

@@ -68,11 +68,16 @@ class FeedbackWeights(BaseModel):
     # similarity-weighted ratings / this). With no similar rating at all it is 0, so a fresh
     # organisation, or a new kind of request, is ranked by relevance alone.
     exploration_onset: float = Field(default=1.0, gt=0)
-    # Discovery slot: when none of the first k is a related person not yet proven on similar
-    # requests (similarity-weighted ratings below `proven_weight`), the most promising one is placed
-    # at this position, labelled; 0 = off. Only when k is at least this position.
+    # Discovery slot: when none of the positions down to this one holds a related person not yet
+    # proven on similar requests (similarity-weighted ratings below `proven_weight`), the most
+    # promising plausible one further down is placed here, labelled; 0 = off. Only when k is at
+    # least this position.
     discovery_slot: int = Field(default=3, ge=0)
     proven_weight: float = Field(default=1.0, gt=0)
+    # Only people with at least this share of the best relevance may take the discovery slot (and
+    # never below `related_share`): a guaranteed place in view is for the plausible. On e5 a
+    # request has 45–180 related colleagues, most of them at 0.2–0.4 of the best.
+    discovery_share: float = Field(default=0.4, ge=0, lt=1)
 
     @model_validator(mode="after")
     def _ordered_similarity(self) -> FeedbackWeights:

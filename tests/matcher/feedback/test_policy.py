@@ -162,7 +162,9 @@ class TestExplorationOnset:
 
 
 class TestDiscoverySlot:
-    W3 = W.model_copy(update={"discovery_slot": 3})
+    # Without the plausibility share, so the related-share boundary itself is what is tested here
+    # (the share has its own test below).
+    W3 = W.model_copy(update={"discovery_slot": 3, "discovery_share": 0.0})
 
     @staticmethod
     def proven(eid: int, rel: float) -> ProviderView:
@@ -186,6 +188,32 @@ class TestDiscoverySlot:
         assert place_discovery(out, k=5, w=self.W3) is None
         assert [s.employee_id for s in order(out)] == before
 
+    # Six proven people (0.80 down to 0.70, lifted by their ratings) and one unproven person, 11,
+    # whose relevance places them at a given position of the five shown.
+    AT = {2: 0.97, 3: 0.95, 4: 0.92}
+
+    def with_unproven_at(self, position: int) -> dict[int, Scored]:
+        greedy = self.W3.model_copy(update={"exploration_policy": "greedy"})
+        views = [self.proven(i, 0.8 - 0.02 * i) for i in range(6)] + [ProviderView(11, self.AT[position])]
+        out = score_candidates(views, greedy, org_mean=4.0, draw=0)
+        assert [s.employee_id for s in order(out)].index(11) == position
+        return out
+
+    @pytest.mark.parametrize("position", [3, 4])
+    def test_an_unproven_person_shown_below_the_slot_is_lifted_into_it(self, position: int) -> None:
+        # Requesters choose by position: someone unproven at the bottom of the list is rarely asked,
+        # so only the positions down to the slot count as "already shown".
+        out = self.with_unproven_at(position)
+        assert place_discovery(out, k=5, w=self.W3) == 11
+        assert [s.employee_id for s in order(out)].index(11) == 2
+        assert out[11].components["discovery"] > 0
+
+    def test_an_unproven_person_at_the_slot_leaves_the_list_alone(self) -> None:
+        out = self.with_unproven_at(2)
+        before = [s.employee_id for s in order(out)]
+        assert place_discovery(out, k=5, w=self.W3) is None
+        assert [s.employee_id for s in order(out)] == before
+
     @pytest.mark.parametrize(("slot", "k"), [(0, 5), (3, 2)])
     def test_off_or_k_below_the_slot(self, slot: int, k: int) -> None:
         w = W.model_copy(update={"discovery_slot": slot})
@@ -198,6 +226,21 @@ class TestDiscoverySlot:
         views = [self.proven(i, 0.9) for i in range(6)] + [ProviderView(10, SHARE * 0.9 - 1e-6)]
         out = score_candidates(views, self.W3, org_mean=4.0, draw=0)
         assert place_discovery(out, k=5, w=self.W3) is None
+
+    @pytest.mark.parametrize("share", [0.3, 0.4, 0.5])
+    def test_the_slot_takes_only_the_plausible_exactly_from_discovery_share(self, share: float) -> None:
+        w = self.W3.model_copy(update={"discovery_share": share})
+        views = [self.proven(i, 0.9) for i in range(6)]
+        # Just below the share (but related) scores higher than just above it (11 declined an
+        # offer once), so a rule that ignored the share would pick 10.
+        views += [ProviderView(10, share * 0.9 - 1e-6), ProviderView(11, share * 0.9 + 1e-6, declines=1)]
+        greedy = w.model_copy(update={"exploration_policy": "greedy"})
+        out = score_candidates(views, greedy, org_mean=4.0, draw=0)
+        assert out[10].related and out[10].score > out[11].score
+        assert place_discovery(out, k=5, w=greedy) == 11
+        assert out[10].components["discovery"] == 0.0
+        out = score_candidates(views[:-1], greedy, org_mean=4.0, draw=0)
+        assert place_discovery(out, k=5, w=greedy) is None  # nobody plausible left: no slot
 
     def test_just_inside_the_boundary_is_eligible(self) -> None:
         views = [self.proven(i, 0.9) for i in range(6)] + [ProviderView(10, SHARE * 0.9 + 1e-6)]
