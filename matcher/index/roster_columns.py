@@ -119,21 +119,17 @@ class RosterRows:
         languages: Iterable[str] | None, availability: str, capacity: int,
     ) -> None:  # fmt: skip
         """One employee (fields in `EmployeeColumns` order)."""
-        values = (id, external_id, name, unit, title, frozenset(languages or ()), str(availability), capacity)
-        for column, value in zip(self._emp, values, strict=True):
-            column.append(value)
+        self.add_employee_rows([(id, external_id, name, unit, title, languages, availability, capacity)])
 
     def add_statement(
         self, id: int, employee_id: int, text: str, language: str, kind: str, level: int | None, rating: int | None
     ) -> None:
         """One statement (fields in `StatementColumns` order); its employee must be added too."""
-        values = (id, employee_id, text, language, str(kind), level, rating)
-        for column, value in zip(self._stmt, values, strict=True):
-            column.append(value)
+        self.add_statement_rows([(id, employee_id, text, language, kind, level, rating)])
 
     def add_employee_rows(self, rows: Sequence[Sequence[Any]]) -> None:
-        """Many employees at once, each a sequence in `add_employee`'s field order (as `add_employee`
-        but column by column: at 100,000 people the per-row calls were a third of a start)."""
+        """Many employees at once, each a sequence in `add_employee`'s field order, column by column
+        (at 100,000 people per-row appends were a third of a start)."""
         if not rows:
             return
         eid, ext, name, unit, title, langs, avail, cap = zip(*rows, strict=True)
