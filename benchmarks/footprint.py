@@ -1,13 +1,15 @@
 """Where a serving process's memory goes: resident-set deltas per component, in one process.
 
     HF_HUB_OFFLINE=1 OMP_NUM_THREADS=1 .venv/bin/python benchmarks/footprint.py --data DIR --cache ESCO/cache \\
-        [--backend ivf] [--lexical] [--trace] [--code OTHER_CHECKOUT]
+        [--backend ivf] [--lexical] [--insights] [--trace] [--code OTHER_CHECKOUT]
 
 DIR holds `velho.db` (and, after a first run, its saved index under `index/`); ESCO/cache is the
 converted model and embedding cache of a `speed_vs_peer.py` store. Steps, each measured as the
 change in VmRSS after `gc.collect()`: imports; the encoder (ONNX session, tokenizer, memory-mapped
 word vectors); the first request (language identifier, ONNX arenas); the index start from the
-saved index (vectors, roster, and the BM25 index with `--lexical`); 20 matches. Then the parts
+saved index (vectors, roster, and the BM25 index with `--lexical`); 20 matches; with `--insights`,
+the insights warm-up a serving process runs in the background (offers and stored requests, with
+its peak: VmHWM). Then the parts
 are dropped one at a time (roster, lexical, vectors) and the RSS each gives back is printed: a
 lower bound of what each holds (freed memory the allocator keeps is not given back).
 `--trace` adds tracemalloc's top allocation sites of the start (Python objects only; slower),
@@ -35,6 +37,14 @@ def rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def peak_mb() -> float:
+    """The process's peak resident set so far (VmHWM)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def settle() -> tuple[float, float]:
@@ -67,6 +77,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, required=True, help="model and embedding cache dir")
     parser.add_argument("--backend", default="ivf")
     parser.add_argument("--lexical", action="store_true", help="keep a BM25 index too (lexical boost on)")
+    parser.add_argument("--insights", action="store_true", help="run the serving process's insights warm-up too")
     parser.add_argument("--trace", action="store_true", help="tracemalloc's top sites of the start")
     parser.add_argument("--profile", action="store_true", help="cProfile's top functions of the start")
     parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose packages to measure")
@@ -137,6 +148,10 @@ def main() -> None:
         with velho.session() as session:
             velho.matching.match(session, MatchCreate(text=texts[i % 3], k=10))
     steps.mark("20 matches", time.perf_counter() - t)
+    if args.insights:
+        t = time.perf_counter()
+        held = velho.warm_insights()
+        steps.mark(f"insights warm-up ({held:,} stored requests)", time.perf_counter() - t)
     serving = steps.untrimmed, steps.last
     from matcher.index import make_index
     from matcher.index.lexical import LexicalIndexes
@@ -155,6 +170,7 @@ def main() -> None:
     sync.snapshot = replace(sync.snapshot, vectors=make_index("faiss", 384))
     steps.mark("  dropped the vector index")
     print(f"\nserving RSS after start and 20 matches: {serving[0]:.0f} MB ({serving[1]:.0f} MB after malloc_trim)")
+    print(f"peak RSS of the process (VmHWM): {peak_mb():.0f} MB")
     if args.trace:
         print("\ntracemalloc, top sites of the start (Python allocations alive after it):")
         for stat in top:

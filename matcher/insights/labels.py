@@ -8,16 +8,19 @@ language near the topic, the nearest offer in any language stands in.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from matcher.insights.repository import Offer
+from matcher.insights.offers import OfferTable
 from matcher.insights.topics import Vectors
 
 MAX_CHARS = 90
 LANGUAGES = ("fi", "en")
+# Reads the texts of offers by statement id (InsightsRepository.offer_texts, within a session).
+TextsOf = Callable[[Iterable[int]], dict[int, str]]
 
 
 @dataclass(frozen=True)
@@ -29,23 +32,24 @@ class Label:
     offer_ids: tuple[int, ...]
 
 
-def label_topics(centroids: Vectors, offers: list[Offer], offer_vectors: Vectors, offer_rows: list[int]) -> list[Label]:
+def label_topics(centroids: Vectors, offers: OfferTable, texts_of: TextsOf) -> list[Label]:
     """One label per centroid row."""
-    if len(offer_rows) == 0:
+    if len(offers.rows) == 0:
         return [Label(f"Aihe {i + 1}", f"Topic {i + 1}", ()) for i in range(len(centroids))]
-    sims = centroids @ offer_vectors.T
-    langs = np.array([offers[i].language for i in offer_rows])
+    sims = offers.similarities(np.asarray(centroids, dtype=np.float32))
+    langs = offers.languages[offers.rows]
     # Best offer per topic in each language (any language where the organisation has none in it).
     best_any = np.argmax(sims, axis=1)
     best: dict[str, npt.NDArray[np.intp]] = {}
     for lang in LANGUAGES:
         mask = langs == lang
         best[lang] = np.where(mask, sims, -np.inf).argmax(axis=1) if mask.any() else best_any
-    labels = []
-    for t in range(len(centroids)):
-        picks = [offers[offer_rows[int(best[lang][t])]] for lang in LANGUAGES]
-        labels.append(Label(_short(picks[0].text), _short(picks[1].text), tuple(dict.fromkeys(o.id for o in picks))))
-    return labels
+    ids = offers.ids[offers.rows]
+    picks = [[int(ids[best[lang][t]]) for lang in LANGUAGES] for t in range(len(centroids))]
+    text = texts_of(sid for pick in picks for sid in pick)
+    return [
+        Label(_short(text.get(fi, "")), _short(text.get(en, "")), tuple(dict.fromkeys((fi, en)))) for fi, en in picks
+    ]
 
 
 def _short(text: str) -> str:

@@ -92,7 +92,9 @@ class ProfilePreview:
         found = (relevance >= w.strength_weak) & (np.isnan(threshold) | (relevance > threshold))
         found_now = (view.top_employee[rows, :k] == employee.id).any(axis=1)
 
-        labels = label_topics(view.model.centroids, view.offers, view.offer_vectors, view.offer_rows)
+        labels = label_topics(
+            view.model.centroids, view.offers, lambda ids: self.insights.repo.offer_texts(session, ids)
+        )
         counts = np.bincount(view.topics[rows[found]], minlength=max(view.model.k, 1))
         topics, hidden = [], 0
         for t in (int(t) for t in np.argsort(-counts, kind="stable")):

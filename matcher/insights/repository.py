@@ -6,8 +6,7 @@ Queries return plain tuples (Core selects, no ORM objects), because a period can
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,17 +20,8 @@ from profiles.models import Employee, StatementKind, StrengthStatement, as_utc
 
 # Plain rows: a period can hold 100,000 requests and only aggregates leave the service.
 Rows = Sequence[Any]
-
-
-@dataclass(frozen=True)
-class Offer:
-    """A visible employee's declared strength statement, with its stored vector."""
-
-    id: int
-    employee_id: int
-    text: str
-    language: str
-    embedding: bytes | None
+# Rows per fetch when offers are streamed, and ids per IN list when their texts are read.
+OFFER_BATCH = 5_000
 
 
 class InsightsRepository:
@@ -67,13 +57,14 @@ class InsightsRepository:
         )
         return session.execute(stmt).all()
 
-    def offers(self, session: Session, *, model_id: str) -> list[Offer]:
-        """Declared statements of visible employees (evidence statements carry request text: never used)."""
+    def offer_rows(self, session: Session, *, model_id: str) -> Iterator[tuple[int, int, str, bytes | None]]:
+        """(id, employee_id, language, embedding or None) of every declared statement of a visible
+        employee, by id, streamed (500,000 at 100,000 people); the embedding only when it is of
+        this model. Evidence statements carry request text: never read."""
         stmt = (
             select(
                 StrengthStatement.id,
                 StrengthStatement.employee_id,
-                StrengthStatement.text,
                 StrengthStatement.language,
                 StrengthStatement.embedding,
                 StrengthStatement.model_id,
@@ -81,11 +72,27 @@ class InsightsRepository:
             .join(Employee, Employee.id == StrengthStatement.employee_id)
             .where(Employee.visible.is_(True), StrengthStatement.kind == StatementKind.declared)
             .order_by(StrengthStatement.id)
+            .execution_options(yield_per=OFFER_BATCH)
         )
-        return [
-            Offer(r.id, r.employee_id, r.text, r.language, r.embedding if r.model_id == model_id else None)
-            for r in session.execute(stmt)
-        ]
+        for r in session.execute(stmt):
+            yield r.id, r.employee_id, r.language or "", r.embedding if r.model_id == model_id else None
+
+    def offer_texts(self, session: Session, ids: Iterable[int]) -> dict[int, str]:
+        """The texts of these offers (declared statements of visible employees), by id."""
+        wanted = sorted(set(ids))
+        out: dict[int, str] = {}
+        for lo in range(0, len(wanted), OFFER_BATCH):
+            stmt = (
+                select(StrengthStatement.id, StrengthStatement.text)
+                .join(Employee, Employee.id == StrengthStatement.employee_id)
+                .where(
+                    StrengthStatement.id.in_(wanted[lo : lo + OFFER_BATCH]),
+                    Employee.visible.is_(True),
+                    StrengthStatement.kind == StatementKind.declared,
+                )
+            )
+            out.update((r.id, r.text) for r in session.execute(stmt))
+        return out
 
     def _with_vector(self, model_id: str, since: datetime | None) -> Select[Any]:
         stmt = select(HelpRequest.id).where(HelpRequest.model_id == model_id, HelpRequest.embedding.is_not(None))

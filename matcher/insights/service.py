@@ -21,7 +21,7 @@ from matcher.insights.distribution import gini, lorenz, top_share
 from matcher.insights.labels import label_topics
 from matcher.insights.outcomes import STATUS
 from matcher.insights.period import Period
-from matcher.insights.repository import InsightsRepository, Offer
+from matcher.insights.repository import InsightsRepository
 from matcher.insights.schemas import (
     DemandRead,
     ExpertRead,
@@ -96,7 +96,7 @@ class InsightsService:
 
     def _demand(self, session: Session, f: _Facts, period: Period, unit: str | None) -> DemandRead:
         view, o = f.view, f.view.outcomes
-        labels = label_topics(view.model.centroids, view.offers, view.offer_vectors, view.offer_rows)
+        labels = label_topics(view.model.centroids, view.offers, lambda ids: self.repo.offer_texts(session, ids))
         k = max(view.model.k, 1)
         topics = view.topics
         volume = np.bincount(topics[f.now], minlength=k)
@@ -165,15 +165,17 @@ class InsightsService:
     # -- supply -------------------------------------------------------------------------------
     def supply(self, session: Session, *, period: Period, unit: str | None = None, limit: int = 50) -> SupplyRead:
         """How each offer fared in the period, unused offers, the spread of exposure and load, hidden experts."""
-        return self._supply(self._facts(session, period, unit), period, unit, limit, limit)
+        return self._supply(session, self._facts(session, period, unit), period, unit, limit, limit)
 
-    def _supply(self, f: _Facts, period: Period, unit: str | None, limit: int | None, unused_limit: int) -> SupplyRead:
+    def _supply(
+        self, session: Session, f: _Facts, period: Period, unit: str | None, limit: int | None, unused_limit: int
+    ) -> SupplyRead:
         """`limit` None: only the offers a revise suggestion would name (for suggestions)."""
         view, people, o = f.view, f.people, f.view.outcomes
         offers = view.top_offer[f.now].ravel()
         top = view.top_employee[f.now].ravel()
-        ids = np.array([x.id for x in view.offers], dtype=np.int64)
-        size = int(ids.max(initial=0)) + 1
+        table = view.offers
+        size = int(table.ids.max(initial=0)) + 1
         # Counted with bincount over ids: 100,000 requests hold 300,000 (request, provider) pairs.
         matched = np.bincount(offers[offers >= 0], minlength=size)
         # The offer each engagement's provider matched on (when they were in the request's top 3).
@@ -188,23 +190,9 @@ class InsightsService:
         rated = np.bincount(sid[scores > 0], minlength=size)
         rating_sum = np.bincount(sid[scores > 0], weights=scores[scores > 0], minlength=size)
 
-        def read(x: Offer) -> OfferRead:
-            p, n = people[x.employee_id], int(rated[x.id])
-            return OfferRead(
-                statement_id=x.id,
-                external_id=p.external_id,
-                name=p.name,
-                unit=p.unit,
-                text=x.text,
-                matched_top3=int(matched[x.id]),
-                chosen=int(chosen[x.id]),
-                declined=int(declined[x.id]),
-                rated=n,
-                mean_rating=float(rating_sum[x.id] / n) if n >= self.rules.min_group_size else None,
-            )
-
-        visible = [x for x in view.offers if x.employee_id in people]
-        ranked = sorted(visible, key=lambda x: (-int(matched[x.id]), -int(chosen[x.id]), x.id))
+        # Offers of the people visible now, best matched first (then most chosen, then by id).
+        ids = table.ids[np.isin(table.employees, np.fromiter(people, np.int64, len(people)))]
+        ranked = ids[np.lexsort((ids, -chosen[ids], -matched[ids]))]
         if limit is None:
             # Only the offers a "revise" suggestion can name: matched often, then declined or rated low.
             r = self.rules
@@ -212,10 +200,29 @@ class InsightsService:
             declines = (chosen >= r.min_group_size) & (declined >= r.revise_decline_share * np.maximum(chosen, 1))
             low = (rated >= r.min_group_size) & (rating_sum < r.revise_below_rating * np.maximum(rated, 1))
             revisable = often & (declines | low)
-            ranked = [x for x in ranked if revisable[x.id]]
+            ranked = ranked[revisable[ranked]]
         else:
             ranked = ranked[:limit]
-        unused = [x for x in visible if matched[x.id] == 0]
+        unused = ids[matched[ids] == 0]
+        shown_unused = unused[:unused_limit]
+        text = self.repo.offer_texts(session, np.concatenate([ranked, shown_unused]).tolist())
+
+        def read(sid: int) -> OfferRead:
+            owner = int(table.employees[np.searchsorted(table.ids, sid)])  # ids are ascending
+            p, n = people[owner], int(rated[sid])
+            return OfferRead(
+                statement_id=sid,
+                external_id=p.external_id,
+                name=p.name,
+                unit=p.unit,
+                text=text.get(sid, ""),
+                matched_top3=int(matched[sid]),
+                chosen=int(chosen[sid]),
+                declined=int(declined[sid]),
+                rated=n,
+                mean_rating=float(rating_sum[sid] / n) if n >= self.rules.min_group_size else None,
+            )
+
         ids_people = np.array(sorted(people), dtype=np.int64)
         span = int(max(ids_people.max(initial=0), providers.max(initial=0), top.max(initial=0))) + 1
         exposure = np.bincount(top[top >= 0], minlength=span)[ids_people]
@@ -233,9 +240,9 @@ class InsightsService:
         return SupplyRead(
             period=_period(period),
             unit=unit,
-            offers=[read(x) for x in ranked],
-            offers_total=len(visible),
-            unused=[read(x) for x in unused[:unused_limit]],
+            offers=[read(sid) for sid in ranked.tolist()],
+            offers_total=len(ids),
+            unused=[read(sid) for sid in shown_unused.tolist()],
             unused_total=len(unused),
             spread=spread,
             hidden_experts=self._experts(people, well_rated),
@@ -262,7 +269,7 @@ class InsightsService:
         r = self.rules
         facts = self._facts(session, period, unit)
         demand = self._demand(session, facts, period, unit)
-        supply = self._supply(facts, period, unit, None, limit)
+        supply = self._supply(session, facts, period, unit, None, limit)
         out: list[SuggestionRead] = []
         for t in demand.topics:
             no_strong = not t.strong_share

@@ -26,8 +26,9 @@ import numpy.typing as npt
 from sqlalchemy.orm import Session
 
 from embeddings.language import LanguageCentering
+from matcher.insights.offers import OfferTable, build_offer_table
 from matcher.insights.outcomes import Outcomes, OutcomeStore
-from matcher.insights.repository import InsightsRepository, Offer
+from matcher.insights.repository import InsightsRepository
 from matcher.insights.topics import TopicModel, Vectors, fit_topics
 from profiles.models import as_utc
 
@@ -59,9 +60,7 @@ class TopicView:
     vectors: Floats
     topics: Ints
     model: TopicModel
-    offers: list[Offer]
-    offer_vectors: Vectors
-    offer_rows: list[int]
+    offers: OfferTable
     outcomes: Outcomes
 
     def rows_between(self, since: datetime, until: datetime) -> npt.NDArray[np.bool_]:
@@ -88,9 +87,7 @@ class TopicStore:
         self.refit_growth = refit_growth
         self.repo = InsightsRepository()
         self._lock = threading.Lock()
-        self._offers: list[Offer] = []
-        self._offer_vectors: Vectors = np.zeros((0, dimension), np.float32)
-        self._offer_rows: list[int] = []
+        self._offers = OfferTable.empty(dimension)
         self._offer_marker: tuple[int, datetime | None] | None = None
         self._outcomes = OutcomeStore()
         self._reset()
@@ -137,8 +134,6 @@ class TopicStore:
                 topics=self._topics,
                 model=self._model,
                 offers=self._offers,
-                offer_vectors=self._offer_vectors,
-                offer_rows=self._offer_rows,
                 outcomes=outcomes,
             )
 
@@ -233,12 +228,13 @@ class TopicStore:
     def _matched_offers(self, vectors: Vectors, top: Ints) -> Ints:
         """For each (request, top-3 provider): the provider's offer nearest the request, or -1."""
         out = np.full(top.shape, -1, np.int32)
-        employee_of = np.array([self._offers[r].employee_id for r in self._offer_rows], dtype=np.int64)
+        offers = self._offers
+        employee_of = offers.employees[offers.rows]
         if len(employee_of) == 0:
             return out
         order = np.argsort(employee_of, kind="stable")
         emp_sorted = employee_of[order]
-        offer_ids = np.array([self._offers[r].id for r in self._offer_rows], dtype=np.int32)
+        offer_ids = offers.ids[offers.rows].astype(np.int32)
         req, col = np.nonzero(top >= 0)
         emps = top[req, col]
         pair_order = np.argsort(emps, kind="stable")
@@ -252,7 +248,7 @@ class TopicStore:
             if lo == hi:
                 continue
             cols = order[lo:hi]
-            sims = vectors[req[block]] @ self._offer_vectors[cols].T
+            sims = offers.similarities(vectors[req[block]], cols)
             out[req[block], col[block]] = offer_ids[cols[np.argmax(sims, axis=1)]]
         return out
 
@@ -260,12 +256,6 @@ class TopicStore:
         marker = self.repo.change_marker(session)
         if marker == self._offer_marker:
             return
-        offers = self.repo.offers(session, model_id=self.model_id)
-        rows = [i for i, o in enumerate(offers) if o.embedding is not None and len(o.embedding) == 4 * self.dimension]
-        if rows:
-            raw = np.stack([np.frombuffer(offers[i].embedding or b"", dtype=np.float32) for i in rows])
-            # The same language correction the index applies, so offers and requests share one space.
-            vectors = np.asarray(centering.apply(raw, [offers[i].language for i in rows]), dtype=np.float32)
-        else:
-            vectors = np.zeros((0, self.dimension), np.float32)
-        self._offers, self._offer_vectors, self._offer_rows, self._offer_marker = offers, vectors, rows, marker
+        rows = self.repo.offer_rows(session, model_id=self.model_id)
+        self._offers = build_offer_table(rows, dimension=self.dimension, centering=centering)
+        self._offer_marker = marker

@@ -1,0 +1,101 @@
+"""The offers insights reads, held column-wise: visible employees' declared statements and their vectors.
+
+At 100,000 people an organisation holds 500,000 offers. As one object each, with its text and
+its stored vector's bytes beside the decoded float32 matrix, they took about 2 GB in every
+serving process, and reading them peaked near 4 GB more (`benchmarks/footprint.py --insights`).
+Here they are arrays: statement and employee ids, languages, and the vectors in float16 (the
+IVF index's own precision; cosine errors around 1e-4, far below what tells offers apart), read
+in chunks so no full-size temporary is ever built. Texts stay in the database: a call reads them
+by id for the few offers it names (`InsightsRepository.offer_texts`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from embeddings.language import LanguageCentering
+
+Vectors = npt.NDArray[np.float32]
+# Rows decoded and language-corrected per step, and stored rows upcast per product.
+CHUNK = 20_000
+
+
+@dataclass(frozen=True)
+class OfferTable:
+    """Every visible declared offer, by ascending statement id; `rows` are those with a vector of the model."""
+
+    ids: npt.NDArray[np.int64]
+    employees: npt.NDArray[np.int64]
+    languages: npt.NDArray[np.str_]
+    rows: npt.NDArray[np.intp]  # positions in `ids` of the offers that have a vector
+    vectors: npt.NDArray[np.float16]  # one row per entry of `rows`
+
+    @classmethod
+    def empty(cls, dimension: int) -> OfferTable:
+        return cls(
+            np.zeros(0, np.int64),
+            np.zeros(0, np.int64),
+            np.zeros(0, "<U8"),
+            np.zeros(0, np.intp),
+            np.zeros((0, dimension), np.float16),
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def similarities(self, queries: Vectors, cols: npt.NDArray[np.intp] | None = None) -> Vectors:
+        """Cosine of each query row with the stored vectors (all, or the `cols` rows of `vectors`).
+
+        float16 has no BLAS product: rows are upcast a chunk at a time.
+        """
+        stored = self.vectors if cols is None else self.vectors[cols]
+        out = np.empty((len(queries), len(stored)), np.float32)
+        for lo in range(0, len(stored), CHUNK):
+            out[:, lo : lo + CHUNK] = queries @ stored[lo : lo + CHUNK].astype(np.float32).T
+        return out
+
+
+def build_offer_table(rows: Iterable[Sequence[Any]], *, dimension: int, centering: LanguageCentering) -> OfferTable:
+    """From (id, employee_id, language, embedding or None) rows in id order, a chunk at a time."""
+    ids: list[int] = []
+    employees: list[int] = []
+    languages: list[str] = []
+    with_vector: list[int] = []
+    blocks: list[npt.NDArray[np.float16]] = []
+    pending: list[bytes] = []
+    pending_languages: list[str] = []
+
+    def flush() -> None:
+        raw = np.frombuffer(b"".join(pending), dtype=np.float32).reshape(len(pending), dimension)
+        # The same language correction the index applies, so offers and requests share one space.
+        blocks.append(np.asarray(centering.apply(raw, pending_languages), dtype=np.float32).astype(np.float16))
+        pending.clear()
+        pending_languages.clear()
+
+    width = 4 * dimension
+    for sid, employee_id, language, embedding in rows:
+        if embedding is not None and len(embedding) == width:
+            with_vector.append(len(ids))
+            pending.append(embedding)
+            pending_languages.append(language)
+            if len(pending) >= CHUNK:
+                flush()
+        ids.append(sid)
+        employees.append(employee_id)
+        languages.append(language)
+    if pending:
+        flush()
+    if not ids:
+        return OfferTable.empty(dimension)
+    return OfferTable(
+        np.asarray(ids, np.int64),
+        np.asarray(employees, np.int64),
+        np.asarray(languages),
+        np.asarray(with_vector, np.intp),
+        np.concatenate(blocks) if blocks else np.zeros((0, dimension), np.float16),
+    )
