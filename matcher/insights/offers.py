@@ -59,6 +59,37 @@ class OfferTable:
             out[:, lo : lo + CHUNK] = queries @ stored[lo : lo + CHUNK].astype(np.float32).T
         return out
 
+    def replacing(self, employees: npt.NDArray[np.int64], fresh: OfferTable) -> OfferTable:
+        """A new table without these employees' offers, with `fresh` (their offers now) in their place.
+
+        The table a call may still be reading is never changed; the vectors are copied a chunk
+        at a time, so the only full-size allocation is the new table itself.
+        """
+        keep = ~np.isin(self.employees, employees)
+        # Where each offer's vector sits: in self.vectors, or after them in fresh.vectors; -1 for none.
+        at_self = np.full(len(self), -1, np.intp)
+        at_self[self.rows] = np.arange(len(self.rows))
+        at_fresh = np.full(len(fresh), -1, np.intp)
+        at_fresh[fresh.rows] = len(self.rows) + np.arange(len(fresh.rows))
+        ids = np.concatenate([self.ids[keep], fresh.ids])
+        order = np.argsort(ids, kind="stable")
+        source = np.concatenate([at_self[keep], at_fresh])[order]
+        rows = np.flatnonzero(source >= 0)
+        vectors = np.empty((len(rows), self.vectors.shape[1]), np.float16)
+        for lo in range(0, len(rows), CHUNK):
+            src = source[rows[lo : lo + CHUNK]]
+            old = src < len(self.rows)
+            block = vectors[lo : lo + CHUNK]
+            block[old] = self.vectors[src[old]]
+            block[~old] = fresh.vectors[src[~old] - len(self.rows)]
+        return OfferTable(
+            ids[order],
+            np.concatenate([self.employees[keep], fresh.employees])[order],
+            np.concatenate([self.languages[keep], fresh.languages])[order],
+            rows,
+            vectors,
+        )
+
 
 def build_offer_table(rows: Iterable[Sequence[Any]], *, dimension: int, centering: LanguageCentering) -> OfferTable:
     """From (id, employee_id, language, embedding or None) rows in id order, a chunk at a time."""

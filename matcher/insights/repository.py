@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -57,10 +59,21 @@ class InsightsRepository:
         )
         return session.execute(stmt).all()
 
-    def offer_rows(self, session: Session, *, model_id: str) -> Iterator[tuple[int, int, str, bytes | None]]:
+    def offer_rows(
+        self, session: Session, *, model_id: str, employees: Sequence[int] | None = None
+    ) -> Iterator[tuple[int, int, str, bytes | None]]:
         """(id, employee_id, language, embedding or None) of every declared statement of a visible
-        employee, by id, streamed (500,000 at 100,000 people); the embedding only when it is of
-        this model. Evidence statements carry request text: never read."""
+        employee (or of these employees), by id, streamed (500,000 at 100,000 people); the
+        embedding only when it is of this model. Evidence statements carry request text: never read."""
+        if employees is not None:
+            for lo in range(0, len(employees), OFFER_BATCH):
+                yield from self._offer_rows(session, model_id, employees[lo : lo + OFFER_BATCH])
+            return
+        yield from self._offer_rows(session, model_id, None)
+
+    def _offer_rows(
+        self, session: Session, model_id: str, employees: Sequence[int] | None
+    ) -> Iterator[tuple[int, int, str, bytes | None]]:
         stmt = (
             select(
                 StrengthStatement.id,
@@ -74,6 +87,8 @@ class InsightsRepository:
             .order_by(StrengthStatement.id)
             .execution_options(yield_per=OFFER_BATCH)
         )
+        if employees is not None:
+            stmt = stmt.where(StrengthStatement.employee_id.in_(employees))
         for r in session.execute(stmt):
             yield r.id, r.employee_id, r.language or "", r.embedding if r.model_id == model_id else None
 
@@ -138,6 +153,15 @@ class InsightsRepository:
         """How many requests hold a vector of this model (it drops when old vectors are purged)."""
         stmt = select(func.count()).where(HelpRequest.model_id == model_id, HelpRequest.embedding.is_not(None))
         return int(session.scalar(stmt) or 0)
+
+    def employee_ids(self, session: Session) -> npt.NDArray[np.int64]:
+        """Every employee's id, hidden or not (what is gone from it was erased)."""
+        ids = session.execute(select(Employee.id)).scalars().all()
+        return np.fromiter(ids, np.int64, len(ids))
+
+    def employees_updated_since(self, session: Session, since: datetime) -> list[int]:
+        """Ids of the employees updated (profile, statements, visibility) at or after `since`."""
+        return list(session.execute(select(Employee.id).where(Employee.updated_at >= since)).scalars())
 
     def change_marker(self, session: Session) -> tuple[int, datetime | None]:
         """Count and newest time of employee updates: offers are re-read when either moves."""

@@ -42,6 +42,10 @@ TOP = 3
 # is kept, so the employee's own result can be left out and three others still remain.
 RANKS = TOP + 1
 Floats = npt.NDArray[np.float32]
+# Offers are re-read for employees updated this long before the newest update last seen.
+CHANGE_SLACK = timedelta(seconds=60)
+# More changed employees than this share of all: read every offer again instead.
+FULL_READ_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ class TopicStore:
         self._lock = threading.Lock()
         self._offers = OfferTable.empty(dimension)
         self._offer_marker: tuple[int, datetime | None] | None = None
+        self._employee_ids = np.zeros(0, np.int64)  # every employee when the offers were read
         self._outcomes = OutcomeStore()
         self._reset()
 
@@ -253,9 +258,29 @@ class TopicStore:
         return out
 
     def _refresh_offers(self, session: Session, centering: LanguageCentering) -> None:
+        """Re-read the offers of the employees changed since the last read, or all of them.
+
+        A profile edit at 100,000 people would otherwise re-read 500,000 offers (about 19 s here).
+        Employees updated from `CHANGE_SLACK` before the newest update seen are re-read (a change
+        committed a little late, or stamped by another process's clock, is not missed); the ids
+        gone since then were erased and leave the table; a change this broad reads everything.
+        """
         marker = self.repo.change_marker(session)
         if marker == self._offer_marker:
             return
+        seen, self._offer_marker = self._offer_marker, marker
+        newest = seen[1] if seen is not None else None
+        if newest is not None and len(self._offers):
+            changed = self.repo.employees_updated_since(session, newest - CHANGE_SLACK)
+            now = self.repo.employee_ids(session)
+            gone = np.setdiff1d(self._employee_ids, now, assume_unique=True)
+            self._employee_ids = now
+            if len(changed) + len(gone) <= FULL_READ_SHARE * len(now):
+                rows = self.repo.offer_rows(session, model_id=self.model_id, employees=changed)
+                fresh = build_offer_table(rows, dimension=self.dimension, centering=centering)
+                moved = np.concatenate([np.asarray(changed, np.int64), gone])
+                self._offers = self._offers.replacing(moved, fresh)
+                return
+        self._employee_ids = self.repo.employee_ids(session)
         rows = self.repo.offer_rows(session, model_id=self.model_id)
         self._offers = build_offer_table(rows, dimension=self.dimension, centering=centering)
-        self._offer_marker = marker

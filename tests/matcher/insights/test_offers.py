@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
 import numpy as np
 import pytest
+from builders import put
+from insights_org import Org
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from embeddings.language import LanguageCentering
 from matcher.insights import offers as offers_module
+from matcher.insights import store as store_module
 from matcher.insights.offers import OfferTable, build_offer_table
+from matcher.insights.store import TopicStore
+from profiles.actor import Actor
+from profiles.models import Employee
 
 DIM = 8
 
@@ -66,3 +78,56 @@ def test_no_offers_is_an_empty_table(centering: LanguageCentering) -> None:
     assert len(table) == 0 and table.vectors.shape == (0, DIM)
     assert table.similarities(unit_rows(2, 4)).shape == (2, 0)
     assert len(OfferTable.empty(DIM).rows) == 0
+
+
+class TestRefresh:
+    """After profile changes the store re-reads only the changed employees' offers, and holds what
+    a full read would: edits, newcomers, hidden and erased employees all reach it."""
+
+    def test_changes_are_read_incrementally_and_equal_a_full_read(
+        self, own_org: Org, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        v = own_org.velho
+        store = v.insights.store
+        monkeypatch.setattr(store_module, "FULL_READ_SHARE", 1.0)  # a tiny organisation: every change is "broad"
+        asked: list[object] = []
+        offer_rows = store.repo.offer_rows
+
+        def spy(session: Session, *, model_id: str, employees: Sequence[int] | None = None) -> Any:
+            asked.append(None if employees is None else sorted(employees))
+            return offer_rows(session, model_id=model_id, employees=employees)
+
+        monkeypatch.setattr(store.repo, "offer_rows", spy)
+        with v.session() as s:  # profiles last edited days ago, minutes apart: beyond the re-read slack
+            for eid in s.execute(select(Employee.id)).scalars().all():
+                when = datetime.now(UTC) - timedelta(days=2, minutes=5 * eid)
+                s.execute(update(Employee).where(Employee.id == eid).values(updated_at=when))
+        with v.reading() as s:
+            before = store.view(s, v.insights.centering()).offers
+        assert asked == [None]  # the first read reads everything
+
+        put(v, "garden", "Gunnar Garden", ["Kompostointi ja kasvimaat", "Composting"], unit="Talous")
+        put(v, "newbie", "Niina Uusi", ["Excel-makrot ja Power Query"], unit="Talous")
+        put(v, "tulkki", "Tuula Tulkki", ["Tulkkaan arabiaa ja somalia"], unit="Kotihoito", visible=False)
+        with v.session() as s:
+            v.profiles.erase(s, external_id="asker", actor=Actor.admin())
+        with v.reading() as s:
+            ids = dict(s.execute(select(Employee.external_id, Employee.id)).all())
+            after = store.view(s, v.insights.centering()).offers
+            full = TopicStore(model_id=store.model_id, dimension=store.dimension, min_size=store.min_size)
+            monkeypatch.setattr(full.repo, "offer_rows", offer_rows)
+            whole = full.view(s, v.insights.centering()).offers
+
+        changed = sorted([ids["garden"], ids["newbie"], ids["tulkki"]])
+        assert len(asked) == 2 and asked[1] is not None and set(changed) <= set(asked[1])
+        assert len(asked[1]) < len(ids)  # not everyone was re-read
+        assert after is not before
+        assert after.ids.tolist() == whole.ids.tolist()
+        assert after.employees.tolist() == whole.employees.tolist()
+        assert after.languages.tolist() == whole.languages.tolist()
+        assert after.rows.tolist() == whole.rows.tolist()
+        np.testing.assert_array_equal(after.vectors, whole.vectors)
+        assert ids["tulkki"] not in after.employees.tolist()  # hidden
+        assert ids["newbie"] in after.employees.tolist()
+        assert len(set(before.employees.tolist()) - set(ids.values())) == 1  # the erased one, now gone
+        assert set(after.employees.tolist()) <= set(ids.values())
