@@ -71,6 +71,24 @@ class InsightsRepository:
             return
         yield from self._offer_rows(session, model_id, None)
 
+    def offer_count(self, session: Session, *, employees: Sequence[int] | None = None) -> int:
+        """How many rows `offer_rows` is about to stream (to size its matrix up front)."""
+        stmt = (
+            select(func.count(StrengthStatement.id))
+            .join(Employee, Employee.id == StrengthStatement.employee_id)
+            .where(Employee.visible.is_(True), StrengthStatement.kind == StatementKind.declared)
+        )
+        if employees is None:
+            return int(session.execute(stmt).scalar_one())
+        return sum(
+            int(
+                session.execute(
+                    stmt.where(StrengthStatement.employee_id.in_(employees[lo : lo + OFFER_BATCH]))
+                ).scalar_one()
+            )
+            for lo in range(0, len(employees), OFFER_BATCH)
+        )
+
     def _offer_rows(
         self, session: Session, model_id: str, employees: Sequence[int] | None
     ) -> Iterator[tuple[int, int, str, bytes | None]]:

@@ -277,10 +277,12 @@ class TopicStore:
             self._employee_ids = now
             if len(changed) + len(gone) <= FULL_READ_SHARE * len(now):
                 rows = self.repo.offer_rows(session, model_id=self.model_id, employees=changed)
-                fresh = build_offer_table(rows, dimension=self.dimension, centering=centering)
+                expected = self.repo.offer_count(session, employees=changed)
+                fresh = build_offer_table(rows, dimension=self.dimension, centering=centering, expected=expected)
                 moved = np.concatenate([np.asarray(changed, np.int64), gone])
                 self._offers = self._offers.replacing(moved, fresh)
                 return
         self._employee_ids = self.repo.employee_ids(session)
         rows = self.repo.offer_rows(session, model_id=self.model_id)
-        self._offers = build_offer_table(rows, dimension=self.dimension, centering=centering)
+        expected = self.repo.offer_count(session)
+        self._offers = build_offer_table(rows, dimension=self.dimension, centering=centering, expected=expected)

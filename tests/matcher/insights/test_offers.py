@@ -60,6 +60,24 @@ def test_chunked_read_matches_one_full_decode(centering: LanguageCentering, monk
     np.testing.assert_allclose(table.vectors.astype(np.float32), whole, atol=2e-3)
 
 
+@pytest.mark.parametrize("expected", [0, 4, 10, 40])
+def test_the_counted_size_only_sizes_the_matrix(
+    expected: int, centering: LanguageCentering, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted too few (grown), exactly, or too many (trimmed): the same table; rows in any order come out sorted."""
+    monkeypatch.setattr(offers_module, "CHUNK", 3)
+    vectors = unit_rows(10, 5)
+    order = [3, 0, 9, 1, 7, 2, 8, 4, 6, 5]  # as batches of employees would return them
+    rows = [(100 + i, 1000 + i, "fi" if i % 3 else "sv", None if i == 4 else vectors[i].tobytes()) for i in order]
+    table = build_offer_table(rows, dimension=DIM, centering=centering, expected=expected)
+    assert table.ids.tolist() == [100 + i for i in range(10)]
+    assert table.employees.tolist() == [1000 + i for i in range(10)]
+    assert table.rows.tolist() == [i for i in range(10) if i != 4]
+    kept = [i for i in range(10) if i != 4]
+    whole = centering.apply(vectors[kept], ["fi" if i % 3 else "sv" for i in kept])
+    np.testing.assert_allclose(table.vectors.astype(np.float32), whole, atol=2e-3)
+
+
 def test_similarities_upcast_chunk_by_chunk(centering: LanguageCentering, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(offers_module, "CHUNK", 4)
     vectors = unit_rows(11, 2)
