@@ -9,7 +9,9 @@ their share of the best declared relevance, and how many colleagues who are *not
 topic score at least as high. That last number is what exploration has to get through before it
 reaches them: with one exploratory offer per few requests, someone behind 40 equally related
 colleagues is reached after ~40 such offers, while a 300-request run has ~43 requests per topic.
-Asserts nothing.
+Then, per depth, the exposure Gini among the competent (as `sim_metrics` takes it: relative to
+each topic's mean) if everyone at most that deep had equal exposure and everyone deeper none: the
+best the target can get from a loop that reaches that deep. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ import numpy as np  # noqa: E402
 
 from matcher.app.settings import Settings  # noqa: E402
 from matcher.app.wiring import build  # noqa: E402
+from matcher.evaluation.sim_metrics import gini  # noqa: E402
 from matcher.evaluation.simulation import SimConfig, scenario_for, simulation_settings  # noqa: E402
 
 EVERYONE = 2000  # more than the organisation, so the pool is everyone
+DEPTHS = (10, 20, 40)  # non-competent colleagues at or above, for the Gini bound
 
 
 def say(line: str) -> None:
@@ -67,12 +71,23 @@ def depth(seed: int, cache_dir: Path, work: Path) -> None:
     say(f"\n## seed {seed}: competent people by declared relevance on their own topic (median over phrasings)")
     say("| topic | person | kind | rank | share of best | not competent at or above |")
     say("|---|---|---|---|---|---|")
+    deep: dict[str, list[int]] = defaultdict(list)
     for (pid, topic), rows in sorted(seen.items(), key=lambda kv: (kv[0][1], people[kv[0][0]].kind, kv[0][0])):
         ranks, shares, above = zip(*rows, strict=True)
+        deep[topic].append(int(np.median(above)))
         say(
             f"| {topic} | {pid} | {people[pid].kind} | {int(np.median(ranks))} | {np.median(shares):.2f} "
             f"| {int(np.median(above))} |"
         )
+    for limit in DEPTHS:
+        values: list[float] = []
+        for counts in deep.values():
+            reached = np.array([1.0 if n <= limit else 0.0 for n in counts])
+            if reached.mean() > 0:
+                values.extend(reached / reached.mean())
+        missed = sum(n > limit for counts in deep.values() for n in counts)
+        total = sum(len(counts) for counts in deep.values())
+        say(f"reached down to {limit}: {total - missed} of {total} competent; Gini at best {gini(values):.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:
