@@ -313,6 +313,7 @@ def build(
             recount_seconds=settings.insights_recount_seconds,
         ),
         lambda: sync.centering,
+        lambda: sync.index,
         InsightsRules(min_group_size=settings.insights_min_group_size),
     )
     targets = TargetPolicy(tuple(settings.webhook_allowed_networks))

@@ -61,6 +61,10 @@ class VectorIndex(Protocol):
         """Every id in the index."""
         ...
 
+    def vectors(self, ids: Ids) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
+        """Which of `ids` the index holds, and their stored vectors (one row per held id, in order)."""
+        ...
+
     def __len__(self) -> int: ...
 
     def save(self, directory: Path) -> None:

@@ -61,6 +61,17 @@ class ExactIndex:
         """Every id."""
         return self._data[0].copy()
 
+    def vectors(self, ids: Ids) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
+        """Which of `ids` are held, and their stored vectors."""
+        stored, matrix = self._data
+        ids = np.asarray(ids, dtype=np.int64)
+        if not len(stored):
+            return np.zeros(len(ids), bool), np.zeros((0, self.dimension), np.float32)
+        order = np.argsort(stored)
+        pos = np.minimum(np.searchsorted(stored, ids, sorter=order), len(stored) - 1)
+        held = stored[order[pos]] == ids
+        return held, matrix[order[pos[held]]]
+
     def __len__(self) -> int:
         return len(self._data[0])
 

@@ -97,6 +97,15 @@ class FaissIndex:
         with self._lock.reading():
             return faiss.vector_to_array(self._index.id_map).astype(np.int64)
 
+    def vectors(self, ids: Ids) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
+        """Which of `ids` are held, and their stored vectors."""
+        ids = np.ascontiguousarray(ids, dtype=np.int64)
+        with self._lock.reading():
+            held = np.isin(ids, faiss.vector_to_array(self._index.id_map))
+            if not held.any():
+                return held, np.zeros((0, self.dimension), np.float32)
+            return held, np.asarray(self._index.reconstruct_batch(ids[held]), dtype=np.float32)
+
     def __len__(self) -> int:
         return int(self._index.ntotal)
 

@@ -216,6 +216,15 @@ class IvfIndex:
         with self._lock.reading():
             return self._ids.copy()
 
+    def vectors(self, ids: Ids) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
+        """Which of `ids` are held, and their stored vectors (decoded from float16 where stored so)."""
+        ids = np.ascontiguousarray(ids, dtype=np.int64)
+        with self._lock.reading():
+            held = self._holds(ids)
+            if not held.any():
+                return held, np.zeros((0, self.dimension), np.float32)
+            return held, np.asarray(self._index.reconstruct_batch(ids[held]), dtype=np.float32)
+
     def __len__(self) -> int:
         return len(self._ids)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from matcher.insights.offers import OfferTable
+from matcher.insights.offers import OfferTable, VectorSource
 from matcher.insights.topics import Vectors
 
 MAX_CHARS = 90
@@ -32,20 +32,18 @@ class Label:
     offer_ids: tuple[int, ...]
 
 
-def label_topics(centroids: Vectors, offers: OfferTable, texts_of: TextsOf) -> list[Label]:
-    """One label per centroid row."""
-    if len(offers.rows) == 0:
+def label_topics(centroids: Vectors, offers: OfferTable, source: VectorSource, texts_of: TextsOf) -> list[Label]:
+    """One label per centroid row (offers' vectors from `source`, their texts from `texts_of`)."""
+    sims, held = offers.similarities(np.asarray(centroids, dtype=np.float32), source)
+    if not held.any():
         return [Label(f"Aihe {i + 1}", f"Topic {i + 1}", ()) for i in range(len(centroids))]
-    sims = offers.similarities(np.asarray(centroids, dtype=np.float32))
-    langs = offers.languages[offers.rows]
     # Best offer per topic in each language (any language where the organisation has none in it).
     best_any = np.argmax(sims, axis=1)
     best: dict[str, npt.NDArray[np.intp]] = {}
     for lang in LANGUAGES:
-        mask = langs == lang
+        mask = (offers.languages == lang) & held
         best[lang] = np.where(mask, sims, -np.inf).argmax(axis=1) if mask.any() else best_any
-    ids = offers.ids[offers.rows]
-    picks = [[int(ids[best[lang][t]]) for lang in LANGUAGES] for t in range(len(centroids))]
+    picks = [[int(offers.ids[best[lang][t]]) for lang in LANGUAGES] for t in range(len(centroids))]
     text = texts_of(sid for pick in picks for sid in pick)
     return [
         Label(_short(text.get(fi, "")), _short(text.get(en, "")), tuple(dict.fromkeys((fi, en)))) for fi, en in picks

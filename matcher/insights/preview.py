@@ -15,6 +15,7 @@ one particular request exists.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -81,7 +82,7 @@ class ProfilePreview:
         raw = self.encoder.encode_documents([s.text for s in draft.strengths])
         vectors = np.asarray(centering.apply(raw, languages), dtype=np.float32)
 
-        view = self.insights.store.view(session, centering)
+        view = self.insights.store.view(session, self.insights.index())
         recent = view.rows_between(period.since, period.until)
         if employee_id in view.requesters:
             recent &= view.requester != view.requesters.index(employee_id)
@@ -92,9 +93,8 @@ class ProfilePreview:
         found = (relevance >= w.strength_weak) & (np.isnan(threshold) | (relevance > threshold))
         found_now = (view.top_employee[rows, :k] == employee.id).any(axis=1)
 
-        labels = label_topics(
-            view.model.centroids, view.offers, lambda ids: self.insights.repo.offer_texts(session, ids)
-        )
+        texts = partial(self.insights.repo.offer_texts, session)
+        labels = label_topics(view.model.centroids, view.offers, self.insights.index(), texts)
         counts = np.bincount(view.topics[rows[found]], minlength=max(view.model.k, 1))
         topics, hidden = [], 0
         for t in (int(t) for t in np.argsort(-counts, kind="stable")):

@@ -59,47 +59,19 @@ class InsightsRepository:
         )
         return session.execute(stmt).all()
 
-    def offer_rows(
-        self, session: Session, *, model_id: str, employees: Sequence[int] | None = None
-    ) -> Iterator[tuple[int, int, str, bytes | None]]:
-        """(id, employee_id, language, embedding or None) of every declared statement of a visible
-        employee (or of these employees), by id, streamed (500,000 at 100,000 people); the
-        embedding only when it is of this model. Evidence statements carry request text: never read."""
-        if employees is not None:
-            for lo in range(0, len(employees), OFFER_BATCH):
-                yield from self._offer_rows(session, model_id, employees[lo : lo + OFFER_BATCH])
-            return
-        yield from self._offer_rows(session, model_id, None)
-
-    def offer_count(self, session: Session, *, employees: Sequence[int] | None = None) -> int:
-        """How many rows `offer_rows` is about to stream (to size its matrix up front)."""
-        stmt = (
-            select(func.count(StrengthStatement.id))
-            .join(Employee, Employee.id == StrengthStatement.employee_id)
-            .where(Employee.visible.is_(True), StrengthStatement.kind == StatementKind.declared)
-        )
+    def offer_rows(self, session: Session, *, employees: Sequence[int] | None = None) -> Iterator[tuple[int, int, str]]:
+        """(id, employee_id, language) of every declared statement of a visible employee (or of
+        these employees), streamed (500,000 at 100,000 people). Evidence statements carry request
+        text: never read."""
         if employees is None:
-            return int(session.execute(stmt).scalar_one())
-        return sum(
-            int(
-                session.execute(
-                    stmt.where(StrengthStatement.employee_id.in_(employees[lo : lo + OFFER_BATCH]))
-                ).scalar_one()
-            )
-            for lo in range(0, len(employees), OFFER_BATCH)
-        )
+            yield from self._offer_rows(session, None)
+            return
+        for lo in range(0, len(employees), OFFER_BATCH):
+            yield from self._offer_rows(session, employees[lo : lo + OFFER_BATCH])
 
-    def _offer_rows(
-        self, session: Session, model_id: str, employees: Sequence[int] | None
-    ) -> Iterator[tuple[int, int, str, bytes | None]]:
+    def _offer_rows(self, session: Session, employees: Sequence[int] | None) -> Iterator[tuple[int, int, str]]:
         stmt = (
-            select(
-                StrengthStatement.id,
-                StrengthStatement.employee_id,
-                StrengthStatement.language,
-                StrengthStatement.embedding,
-                StrengthStatement.model_id,
-            )
+            select(StrengthStatement.id, StrengthStatement.employee_id, StrengthStatement.language)
             .join(Employee, Employee.id == StrengthStatement.employee_id)
             .where(Employee.visible.is_(True), StrengthStatement.kind == StatementKind.declared)
             .order_by(StrengthStatement.id)
@@ -108,7 +80,7 @@ class InsightsRepository:
         if employees is not None:
             stmt = stmt.where(StrengthStatement.employee_id.in_(employees))
         for r in session.execute(stmt):
-            yield r.id, r.employee_id, r.language or "", r.embedding if r.model_id == model_id else None
+            yield r.id, r.employee_id, r.language or ""
 
     def offer_texts(self, session: Session, ids: Iterable[int]) -> dict[int, str]:
         """The texts of these offers (declared statements of visible employees), by id."""

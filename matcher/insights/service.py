@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from embeddings.language import LanguageCentering
 from matcher.insights.distribution import gini, lorenz, top_share
 from matcher.insights.labels import label_topics
+from matcher.insights.offers import VectorSource
 from matcher.insights.outcomes import STATUS
 from matcher.insights.period import Period
 from matcher.insights.repository import InsightsRepository
@@ -58,15 +60,22 @@ class InsightsRules:
 class InsightsService:
     """Aggregates over stored requests, engagements and offers, for the `insights` scope."""
 
-    def __init__(self, store: TopicStore, centering: Callable[[], LanguageCentering], rules: InsightsRules) -> None:
+    def __init__(
+        self,
+        store: TopicStore,
+        centering: Callable[[], LanguageCentering],
+        index: Callable[[], VectorSource],
+        rules: InsightsRules,
+    ) -> None:
         self.store = store
         self.centering = centering
+        self.index = index  # the current snapshot's vector index: the offers' vectors
         self.rules = rules
         self.repo = InsightsRepository()
 
     def _facts(self, session: Session, period: Period, unit: str | None) -> _Facts:
         """What one call reads once: the store's view, the visible people, and the period's masks."""
-        view = self.store.view(session, self.centering())
+        view = self.store.view(session, self.index())
         people = {e.id: e for e in self.repo.visible_employees(session)}
         if unit is None:
             scope = np.ones(len(view.topics), bool)
@@ -87,7 +96,7 @@ class InsightsService:
     def warm(self, session: Session) -> int:
         """Bring the store up to date (read new requests, fit or refit topics when due), so the
         next call only aggregates. Returns how many requests the store holds."""
-        return len(self.store.view(session, self.centering()).index)
+        return len(self.store.view(session, self.index()).index)
 
     # -- demand -------------------------------------------------------------------------------
     def demand(self, session: Session, *, period: Period, unit: str | None = None) -> DemandRead:
@@ -96,7 +105,7 @@ class InsightsService:
 
     def _demand(self, session: Session, f: _Facts, period: Period, unit: str | None) -> DemandRead:
         view, o = f.view, f.view.outcomes
-        labels = label_topics(view.model.centroids, view.offers, lambda ids: self.repo.offer_texts(session, ids))
+        labels = label_topics(view.model.centroids, view.offers, self.index(), partial(self.repo.offer_texts, session))
         k = max(view.model.k, 1)
         topics = view.topics
         volume = np.bincount(topics[f.now], minlength=k)

@@ -25,8 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy.orm import Session
 
-from embeddings.language import LanguageCentering
-from matcher.insights.offers import OfferTable, build_offer_table
+from matcher.insights.offers import OfferTable, VectorSource, build_offer_table
 from matcher.insights.outcomes import Outcomes, OutcomeStore
 from matcher.insights.repository import InsightsRepository
 from matcher.insights.topics import TopicModel, Vectors, fit_topics
@@ -46,6 +45,8 @@ Floats = npt.NDArray[np.float32]
 CHANGE_SLACK = timedelta(seconds=60)
 # More changed employees than this share of all: read every offer again instead.
 FULL_READ_SHARE = 0.2
+# Providers whose offer vectors are fetched from the index in one call (about 20,000 vectors).
+PROVIDERS_PER_FETCH = 4_000
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class TopicStore:
         self.refit_growth = refit_growth
         self.repo = InsightsRepository()
         self._lock = threading.Lock()
-        self._offers = OfferTable.empty(dimension)
+        self._offers = OfferTable.empty()
         self._offer_marker: tuple[int, datetime | None] | None = None
         self._employee_ids = np.zeros(0, np.int64)  # every employee when the offers were read
         self._outcomes = OutcomeStore()
@@ -118,11 +119,12 @@ class TopicStore:
         self._counted_at = time.monotonic()
         self._outcomes.reset()
 
-    def view(self, session: Session, centering: LanguageCentering) -> TopicView:
-        """The store brought up to date with the database, as an unchanging view."""
+    def view(self, session: Session, source: VectorSource) -> TopicView:
+        """The store brought up to date with the database, as an unchanging view; `source` holds
+        the offers' vectors (the vector index of the current snapshot)."""
         with self._lock:
-            self._refresh_offers(session, centering)
-            self._refresh_requests(session)
+            self._refresh_offers(session)
+            self._refresh_requests(session, source)
             outcomes = self._outcomes.refresh(session, self._index)
             assert self._model is not None
             return TopicView(
@@ -142,7 +144,7 @@ class TopicStore:
                 outcomes=outcomes,
             )
 
-    def _refresh_requests(self, session: Session) -> None:
+    def _refresh_requests(self, session: Session, source: VectorSource) -> None:
         started = time.perf_counter()
         if self._vectors_purged(session):
             self._reset()
@@ -154,7 +156,8 @@ class TopicStore:
             if r.id not in self._index and len(r.embedding) == 4 * self.dimension
         ]
         if rows:
-            self._add(rows, self.repo.results_from(session, model_id=self.model_id, since=since, max_rank=RANKS))
+            results = self.repo.results_from(session, model_id=self.model_id, since=since, max_rank=RANKS)
+            self._add(rows, results, source)
         n = len(self._ids)
         if self._model is None or n > self._fitted_at * (1 + self.refit_growth):
             self._model = fit_topics(self._vectors, min_size=self.min_size)
@@ -183,7 +186,7 @@ class TopicStore:
         self._counted_at = time.monotonic()
         return self.repo.vector_count(session, model_id=self.model_id) < len(self._ids)
 
-    def _add(self, rows: Sequence[Any], results: Sequence[Any]) -> None:
+    def _add(self, rows: Sequence[Any], results: Sequence[Any], source: VectorSource) -> None:
         start = len(self._ids)
         for i, r in enumerate(rows):
             self._index[r.id] = start + i
@@ -209,7 +212,7 @@ class TopicStore:
         self._ranked = np.concatenate([self._ranked, ranked])
         self._relevance = np.concatenate([self._relevance, relevance])
         self._top_employee = np.concatenate([self._top_employee, top])
-        self._top_offer = np.concatenate([self._top_offer, self._matched_offers(vectors, top)])
+        self._top_offer = np.concatenate([self._top_offer, self._matched_offers(vectors, top, source)])
 
     def _code(self, requester: str | None) -> int:
         if requester is None:
@@ -230,34 +233,42 @@ class TopicStore:
         self._buffer[n : n + len(rows)] = rows
         self._vectors = self._buffer[: n + len(rows)]
 
-    def _matched_offers(self, vectors: Vectors, top: Ints) -> Ints:
-        """For each (request, top-3 provider): the provider's offer nearest the request, or -1."""
+    def _matched_offers(self, vectors: Vectors, top: Ints, source: VectorSource) -> Ints:
+        """For each (request, top-3 provider): the provider's offer nearest the request, or -1.
+
+        The providers' offer vectors come from the index a group of providers at a time (one
+        call each, a few MB), not one call per provider.
+        """
         out = np.full(top.shape, -1, np.int32)
         offers = self._offers
-        employee_of = offers.employees[offers.rows]
-        if len(employee_of) == 0:
+        if len(offers) == 0:
             return out
-        order = np.argsort(employee_of, kind="stable")
-        emp_sorted = employee_of[order]
-        offer_ids = offers.ids[offers.rows].astype(np.int32)
+        order = np.argsort(offers.employees, kind="stable")
+        emp_sorted = offers.employees[order]
         req, col = np.nonzero(top >= 0)
-        emps = top[req, col]
+        emps = top[req, col].astype(np.int64)
         pair_order = np.argsort(emps, kind="stable")
         req, col, emps = req[pair_order], col[pair_order], emps[pair_order]
-        bounds = np.flatnonzero(np.diff(emps)) + 1
-        for block in np.split(np.arange(len(emps)), bounds):
-            if len(block) == 0:
-                continue
-            e = emps[block[0]]
-            lo, hi = np.searchsorted(emp_sorted, e), np.searchsorted(emp_sorted, e, side="right")
-            if lo == hi:
-                continue
-            cols = order[lo:hi]
-            sims = offers.similarities(vectors[req[block]], cols)
-            out[req[block], col[block]] = offer_ids[cols[np.argmax(sims, axis=1)]]
+        providers = np.unique(emps)
+        for g in range(0, len(providers), PROVIDERS_PER_FETCH):
+            group = providers[g : g + PROVIDERS_PER_FETCH]
+            # The group's offers (by owner: `emp_sorted` is sorted) and their vectors.
+            cols = order[np.isin(emp_sorted, group)]
+            held, rows = source.vectors(offers.ids[cols])
+            cols, owner = cols[held], offers.employees[cols[held]]
+            p_lo, p_hi = np.searchsorted(emps, group[0]), np.searchsorted(emps, group[-1], side="right")
+            for block in np.split(np.arange(p_lo, p_hi), np.flatnonzero(np.diff(emps[p_lo:p_hi])) + 1):
+                if len(block) == 0:
+                    continue
+                e = emps[block[0]]
+                m_lo, m_hi = np.searchsorted(owner, e), np.searchsorted(owner, e, side="right")  # owner is sorted
+                if m_lo == m_hi:
+                    continue
+                sims = vectors[req[block]] @ rows[m_lo:m_hi].T
+                out[req[block], col[block]] = offers.ids[cols[m_lo + np.argmax(sims, axis=1)]].astype(np.int32)
         return out
 
-    def _refresh_offers(self, session: Session, centering: LanguageCentering) -> None:
+    def _refresh_offers(self, session: Session) -> None:
         """Re-read the offers of the employees changed since the last read, or all of them.
 
         A profile edit at 100,000 people would otherwise re-read 500,000 offers (about 19 s here).
@@ -276,13 +287,9 @@ class TopicStore:
             gone = np.setdiff1d(self._employee_ids, now, assume_unique=True)
             self._employee_ids = now
             if len(changed) + len(gone) <= FULL_READ_SHARE * len(now):
-                rows = self.repo.offer_rows(session, model_id=self.model_id, employees=changed)
-                expected = self.repo.offer_count(session, employees=changed)
-                fresh = build_offer_table(rows, dimension=self.dimension, centering=centering, expected=expected)
+                fresh = build_offer_table(self.repo.offer_rows(session, employees=changed))
                 moved = np.concatenate([np.asarray(changed, np.int64), gone])
                 self._offers = self._offers.replacing(moved, fresh)
                 return
         self._employee_ids = self.repo.employee_ids(session)
-        rows = self.repo.offer_rows(session, model_id=self.model_id)
-        expected = self.repo.offer_count(session)
-        self._offers = build_offer_table(rows, dimension=self.dimension, centering=centering, expected=expected)
+        self._offers = build_offer_table(self.repo.offer_rows(session))

@@ -65,6 +65,22 @@ class TestAddSearch:
         assert index.search(b, 1).scores[0] == pytest.approx(1.0, abs=index.tolerance)
 
 
+class TestStoredVectors:
+    def test_held_ids_give_back_their_vectors_in_order(self, index) -> None:  # type: ignore[no-untyped-def]
+        vecs = random_vectors(30, 4)
+        index.add(np.arange(200, 230), vecs)
+        index.remove(np.array([205]))
+        index.add(np.array([210]), vecs[:1])  # replaced: its vector is now row 0's
+        asked = np.array([229, 205, 3, 210, 200, 229])
+        held, rows = index.vectors(asked)
+        assert held.tolist() == [True, False, False, True, True, True]
+        np.testing.assert_allclose(rows, vecs[[29, 0, 0, 29]], atol=index.tolerance)
+
+    def test_nothing_held(self, index) -> None:  # type: ignore[no-untyped-def]
+        held, rows = index.vectors(np.array([1, 2]))
+        assert not held.any() and rows.shape == (0, DIM)
+
+
 class TestRemove:
     def test_removed_ids_never_return(self, index) -> None:  # type: ignore[no-untyped-def]
         vecs = random_vectors(20)

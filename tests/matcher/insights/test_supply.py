@@ -81,10 +81,10 @@ class TestStore:
         org = own_org
         store, v = org.velho.insights.store, org.velho
         with v.reading() as s:
-            first = store.view(s, v.sync.centering)
+            first = store.view(s, v.sync.index)
         rid = _file(v, "Excel-taulukon pivot ja makrot", "asker")
         with v.reading() as s:
-            second = store.view(s, v.sync.centering)
+            second = store.view(s, v.sync.index)
         assert second.model is first.model  # no refit for one more request
         assert len(second.index) == len(first.index) + 1
         assert int(second.topics[second.index[rid]]) == int(second.topics[second.index[org.requests["excel"][0]]])
@@ -93,7 +93,7 @@ class TestStore:
         with v.session() as s:
             s.execute(update(HelpRequest).where(HelpRequest.id == rid).values(embedding=None, text=None))
         with v.reading() as s:
-            third = store.view(s, v.sync.centering)
+            third = store.view(s, v.sync.index)
         assert rid not in third.index and third.model is not first.model
 
 
@@ -107,10 +107,10 @@ class TestDistribution:
     def test_a_purge_of_the_oldest_vectors_is_noticed_at_once(self, own_org: Org) -> None:
         store, v = own_org.velho.insights.store, own_org.velho
         with v.reading() as s:
-            first = store.view(s, v.sync.centering)
+            first = store.view(s, v.sync.index)
         oldest = store._ids[0]
         with v.session() as s:
             s.execute(update(HelpRequest).where(HelpRequest.id == oldest).values(embedding=None, text=None))
         with v.reading() as s:
-            after = store.view(s, v.sync.centering)
+            after = store.view(s, v.sync.index)
         assert oldest not in after.index and len(after.index) == len(first.index) - 1
