@@ -15,7 +15,6 @@ one particular request exists.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -23,7 +22,6 @@ from sqlalchemy.orm import Session
 
 from embeddings.encoder import Encoder
 from embeddings.language import detect_language
-from matcher.insights.labels import label_topics
 from matcher.insights.period import Period
 from matcher.insights.schemas import LabelRead, PeriodRead, PreviewCreate, PreviewRead, PreviewTopicRead
 from matcher.insights.service import InsightsService
@@ -93,8 +91,7 @@ class ProfilePreview:
         found = (relevance >= w.strength_weak) & (np.isnan(threshold) | (relevance > threshold))
         found_now = (view.top_employee[rows, :k] == employee.id).any(axis=1)
 
-        texts = partial(self.insights.repo.offer_texts, session)
-        labels = label_topics(view.model.centroids, view.offers, self.insights.index(), texts)
+        labels = self.insights.labels(session, view)
         counts = np.bincount(view.topics[rows[found]], minlength=max(view.model.k, 1))
         topics, hidden = [], 0
         for t in (int(t) for t in np.argsort(-counts, kind="stable")):

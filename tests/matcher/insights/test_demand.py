@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from builders import put
 from insights_org import Org, period
 
 from matcher.insights.errors import InvalidPeriod
@@ -43,6 +44,17 @@ class TestTopics:
         # Rated help turned five Excel requests into evidence statements: they must not name topics.
         assert not labels & set(org.texts)
         assert "Arabian ja somalin tulkkaus asiakkaille" not in labels
+
+    def test_a_label_goes_when_its_offer_is_hidden_or_reworded(self, own_org: Org) -> None:
+        """Labels are cached per topic fit and offer table: a profile change must still reach them."""
+        first = {t.label.en for t in demand(own_org).topics}
+        assert "Arabic and Somali interpreting" in first
+        put(own_org.velho, "tulkki", "Tuula Tulkki", ["Tulkkaan arabiaa ja somalia"], unit="Kotihoito", visible=False)
+        hidden = demand(own_org)
+        labels = {t.label.fi for t in hidden.topics} | {t.label.en for t in hidden.topics}
+        assert not labels & {"Tulkkaan arabiaa ja somalia", "Arabic and Somali interpreting"}
+        put(own_org.velho, "excel", "Eero Excel", ["Excelin pivot-taulukot", "Excel pivot tables and Power Query"])
+        assert "Excel pivot tables and Power Query" in {t.label.en for t in demand(own_org).topics}
 
     def test_small_groups_are_hidden(self, org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
         assert demand(org).hidden_topics == 0
