@@ -45,7 +45,7 @@ def scored(views: list[ProviderView], w: FeedbackWeights = W, draw: int = 0, k: 
     return out
 
 
-@pytest.fixture(params=["thompson", "ucb"])
+@pytest.fixture(params=["thompson", "thompson_full", "ucb"])
 def policy(request: pytest.FixtureRequest) -> FeedbackWeights:
     return W.model_copy(update={"exploration_policy": request.param, "discovery_slot": 3})
 
