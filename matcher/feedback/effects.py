@@ -19,7 +19,7 @@ from typing import Literal
 
 import numpy as np
 
-Policy = Literal["thompson", "ucb", "greedy"]
+Policy = Literal["thompson", "thompson_full", "ucb", "greedy"]
 
 
 def bayesian_average(total: float, count: int, *, prior_mean: float, prior_weight: float) -> float:
@@ -155,18 +155,27 @@ def unit_draw(seed: int, draw: int, employee_id: int) -> float:
     return float(_rng(seed, draw, employee_id).random())
 
 
+def sample(belief: Competence, *, seed: int, draw: int, employee_id: int) -> float:
+    """One reproducible draw θ from the posterior: a hash of seed, request number and employee."""
+    return float(_rng(seed, draw, employee_id).beta(belief.alpha, belief.beta))
+
+
 def optimism(belief: Competence, *, policy: Policy, seed: int, draw: int, employee_id: int, ucb_z: float) -> float:
-    """Non-negative competence optimism above the posterior mean.
+    """Competence optimism: how far above (or, under `thompson_full`, below) the posterior mean to rank.
 
     - `thompson`: optimistic Thompson sampling, max(0, θ − mean) for θ drawn from the posterior
       (reproducible: the draw is a hash of seed, request number and employee);
     - `ucb`: `ucb_z` posterior standard deviations;
-    - `greedy`: none.
-    Never negative, so exploration only ever lifts, and only as far as the uncertainty allows.
+    - `greedy`: none;
+    - `thompson_full`: θ − mean unclipped (the same θ), so it may be negative: candidates compete
+      on the drawn competence itself, not only on its upside.
+    Only `thompson_full` is ever negative; the others only lift, as far as the uncertainty allows.
     """
     if policy == "greedy":
         return 0.0
     if policy == "ucb":
         return ucb_z * belief.sd
-    theta = float(_rng(seed, draw, employee_id).beta(belief.alpha, belief.beta))
+    theta = sample(belief, seed=seed, draw=draw, employee_id=employee_id)
+    if policy == "thompson_full":
+        return theta - belief.mean
     return max(0.0, theta - belief.mean)

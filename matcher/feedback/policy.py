@@ -4,7 +4,9 @@ For each candidate of a request it computes the feedback components (in relevanc
 
 - `competence`: competence_weight × best relevance × (posterior mean − prior mean): what the
   provider's ratings on *similar* requests taught beyond what their profile promised;
-- `exploration`: the same scale × optimism drawn from that posterior (`effects.optimism`);
+- `exploration`: the same scale × optimism drawn from that posterior (`effects.optimism`); under
+  `thompson_full` it is θ − mean unclipped, so competence + exploration is the scale × (θ − prior
+  mean) and a low draw may place someone lower (never below the relatedness boundary);
 - `quality` (global rating, off by default), `responsiveness`, `load`;
 - `discovery`: the lift that places one plausible, not yet proven person at the discovery slot.
 
@@ -106,6 +108,10 @@ def score_candidates(
                     ucb_z=w.exploration_ucb_z,
                 )
             )
+            if explore < 0:
+                # A low draw reorders the related among themselves but never sinks anyone below the
+                # relatedness boundary, where the clearly unrelated sit (they get no draw at all).
+                explore = max(explore, min(0.0, w.related_share * best - v.relevance - competence))
         quality = quality_score(
             v.rating_total,
             v.rating_count,

@@ -42,8 +42,17 @@ from profiles.models import StatementKind, as_utc, utcnow
 NOTE_THRESHOLD = 0.002
 DISCOVERY_NOTE = "hasn't helped with this yet: a chance to discover them"
 EXPLORATION_NOTE = "placed higher than their record alone would place them, to learn how they help (exploration)"
+# Only under `thompson_full`, where a draw below the posterior mean lowers the score.
+EXPLORATION_DOWN_NOTE = "placed lower than their record alone would place them, so others get a chance (exploration)"
 
-__all__ = ["COMPONENTS", "DISCOVERY_NOTE", "EXPLORATION_NOTE", "FeedbackPass", "FeedbackRanker"]
+__all__ = [
+    "COMPONENTS",
+    "DISCOVERY_NOTE",
+    "EXPLORATION_DOWN_NOTE",
+    "EXPLORATION_NOTE",
+    "FeedbackPass",
+    "FeedbackRanker",
+]
 
 
 class FeedbackRanker:
@@ -206,6 +215,8 @@ class FeedbackPass:
             c.notes.append(DISCOVERY_NOTE)
         elif moved_up_by(scored, c.employee_id, "exploration"):
             c.notes.append(EXPLORATION_NOTE)
+        elif moved_down_by(scored, c.employee_id, "exploration"):
+            c.notes.append(EXPLORATION_DOWN_NOTE)
 
     def _history(self, ids: list[int], query: Vectors) -> dict[int, list[tuple[float, int]]]:
         """(cosine to this request, rating) of each candidate's latest rated engagements."""

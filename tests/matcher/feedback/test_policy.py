@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from matcher.feedback.effects import sample
 from matcher.feedback.policy import ProviderView, Scored, order, place_discovery, score_candidates
 from matcher.feedback.weights import FeedbackWeights
 
@@ -45,7 +46,7 @@ def scored(views: list[ProviderView], w: FeedbackWeights = W, draw: int = 0, k: 
     return out
 
 
-@pytest.fixture(params=["thompson", "ucb"])
+@pytest.fixture(params=["thompson", "thompson_full", "ucb"])
 def policy(request: pytest.FixtureRequest) -> FeedbackWeights:
     return W.model_copy(update={"exploration_policy": request.param, "discovery_slot": 3})
 
@@ -129,6 +130,44 @@ class TestExploration:
         greedy = W.model_copy(update={"exploration_policy": "greedy"})
         views = pool(np.random.default_rng(4))
         assert all(s.components["exploration"] == 0 for s in scored(views, greedy).values())
+
+
+class TestThompsonFull:
+    """`thompson_full`: candidates compete on the drawn competence θ, which may fall below the mean."""
+
+    FULL = W.model_copy(update={"exploration_policy": "thompson_full", "discovery_slot": 0})
+
+    def test_a_near_tie_is_decided_by_the_draw_both_ways(self) -> None:
+        # The same record, relevance 1e-6 apart: the draw alone decides, also when both fall
+        # below their mean (where the clipped draw would leave the relevance order).
+        record = [(0.95, 4), (0.9, 3)]
+        views = [ProviderView(1, 0.8, history=record), ProviderView(2, 0.8 - 1e-6, history=record)]
+        second_first = 0
+        for draw in range(400):
+            out = score_candidates(views, self.FULL, org_mean=4.0, draw=draw)
+            theta = {e: sample(s.belief, seed=0, draw=draw, employee_id=e) for e, s in out.items()}
+            assert order(out)[0].employee_id == max(theta, key=lambda e: theta[e])
+            second_first += order(out)[0].employee_id == 2
+        assert 120 < second_first < 280
+
+    def test_a_promising_newcomer_can_overtake_a_proven_expert(self) -> None:
+        expert = ProviderView(1, 0.9, history=[(0.95, 5)] * 3)
+        newcomer = ProviderView(2, 0.55)  # no ratings: only the prior's spread speaks for them
+        clipped = self.FULL.model_copy(update={"exploration_policy": "thompson"})
+        wins = {"thompson": 0, "thompson_full": 0}
+        for draw in range(2000):
+            for w in (clipped, self.FULL):
+                out = score_candidates([expert, newcomer], w, org_mean=4.0, draw=draw)
+                wins[w.exploration_policy] += order(out)[0].employee_id == 2
+        assert wins["thompson"] == 0  # clipped optimism cannot close the gap
+        assert wins["thompson_full"] >= 10
+
+    def test_same_seed_same_order(self) -> None:
+        views = pool(np.random.default_rng(6))
+        first = [s.employee_id for s in order(scored(views, self.FULL, draw=7))]
+        assert first == [s.employee_id for s in order(scored(views, self.FULL, draw=7))]
+        other = self.FULL.model_copy(update={"exploration_seed": 1})
+        assert first != [s.employee_id for s in order(scored(views, other, draw=7))]
 
 
 class TestExplorationOnset:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from matcher.evaluation.topic_grid import GRID_RELATED_SHARE
 from matcher.feedback.models import Engagement, Rating
-from matcher.feedback.ranker import COMPONENTS, DISCOVERY_NOTE, EXPLORATION_NOTE
+from matcher.feedback.ranker import COMPONENTS, DISCOVERY_NOTE, EXPLORATION_DOWN_NOTE, EXPLORATION_NOTE
 from matcher.matching.schemas import MatchItem
 from profiles.actor import Actor
 from profiles.models import StatementKind, StrengthStatement
@@ -181,11 +181,11 @@ class TestEvidence:
 
 
 class TestExploration:
-    @pytest.fixture
-    def exploring(self, velho: Any) -> Any:
+    @pytest.fixture(params=["thompson", "thompson_full"])
+    def exploring(self, velho: Any, request: pytest.FixtureRequest) -> Any:
         ranker = velho.matching.effects
         # "Clearly unrelated" on the topic encoder's scale, as in the grid simulation (e5 uses the default).
-        update = {"exploration_policy": "thompson", "related_share": GRID_RELATED_SHARE}
+        update = {"exploration_policy": request.param, "related_share": GRID_RELATED_SHARE}
         ranker.weights = ranker.weights.model_copy(update=update)
         ranker.reset()
         return ranker
@@ -216,11 +216,11 @@ class TestExploration:
             org.helped(f"{EXCEL} {i}", "bob", 5, requester=f"r{i}")
         ann = [item(org, f"excel macros {i}", "ann", requester="pia").components["exploration"] for i in range(30)]
         bob = [item(org, f"excel macros {i}", "bob", requester="pia").components["exploration"] for i in range(30)]
-        assert np.mean(bob) < 0.5 * np.mean(ann)
+        assert np.mean(np.abs(bob)) < 0.5 * np.mean(np.abs(ann))  # thompson_full draws either way
 
     def test_the_explanation_says_when_exploration_changed_the_order(self, org: Any, exploring: Any) -> None:
         org.helped(EXCEL, "bob", 3)
-        said = 0
+        said = said_lower = 0
         for i in range(30):
             results = org.match(f"excel macros case {i}", k=10).results
             for r in results:
@@ -228,9 +228,17 @@ class TestExploration:
                 if lifted:
                     assert EXPLORATION_NOTE in r.explanation
                     said += 1
-                if r.components["exploration"] == 0:
+                lowered = any(o.score > r.score > o.score + r.components["exploration"] for o in results if o is not r)
+                if lowered:
+                    assert EXPLORATION_DOWN_NOTE in r.explanation
+                    said_lower += 1
+                if r.components["exploration"] >= 0:
+                    assert EXPLORATION_DOWN_NOTE not in r.explanation
+                if r.components["exploration"] <= 0:
                     assert EXPLORATION_NOTE not in r.explanation
         assert said > 0
+        # Only the full Thompson draw may place anyone lower.
+        assert (said_lower > 0) == (exploring.weights.exploration_policy == "thompson_full")
 
     def test_seeded_and_reproducible(self, org: Any, exploring: Any) -> None:
         def run() -> list[dict[str, float]]:
