@@ -32,19 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def rss_mb() -> float:
+def rss_mb(field: str = "VmRSS") -> float:
+    """This process's resident set now (or `VmHWM`: its peak so far), in MB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def peak_mb() -> float:
-    """The process's peak resident set so far (VmHWM)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def settle() -> tuple[float, float]:
@@ -170,7 +163,7 @@ def main() -> None:
     sync.snapshot = replace(sync.snapshot, vectors=make_index("faiss", 384))
     steps.mark("  dropped the vector index")
     print(f"\nserving RSS after start and 20 matches: {serving[0]:.0f} MB ({serving[1]:.0f} MB after malloc_trim)")
-    print(f"peak RSS of the process (VmHWM): {peak_mb():.0f} MB")
+    print(f"peak RSS of the process (VmHWM): {rss_mb('VmHWM'):.0f} MB")
     if args.trace:
         print("\ntracemalloc, top sites of the start (Python allocations alive after it):")
         for stat in top:

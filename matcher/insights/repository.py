@@ -71,9 +71,7 @@ class InsightsRepository:
 
     def _offer_rows(self, session: Session, employees: Sequence[int] | None) -> Iterator[tuple[int, int, str]]:
         stmt = (
-            select(StrengthStatement.id, StrengthStatement.employee_id, StrengthStatement.language)
-            .join(Employee, Employee.id == StrengthStatement.employee_id)
-            .where(Employee.visible.is_(True), StrengthStatement.kind == StatementKind.declared)
+            _offers(StrengthStatement.id, StrengthStatement.employee_id, StrengthStatement.language)
             .order_by(StrengthStatement.id)
             .execution_options(yield_per=OFFER_BATCH)
         )
@@ -87,14 +85,8 @@ class InsightsRepository:
         wanted = sorted(set(ids))
         out: dict[int, str] = {}
         for lo in range(0, len(wanted), OFFER_BATCH):
-            stmt = (
-                select(StrengthStatement.id, StrengthStatement.text)
-                .join(Employee, Employee.id == StrengthStatement.employee_id)
-                .where(
-                    StrengthStatement.id.in_(wanted[lo : lo + OFFER_BATCH]),
-                    Employee.visible.is_(True),
-                    StrengthStatement.kind == StatementKind.declared,
-                )
+            stmt = _offers(StrengthStatement.id, StrengthStatement.text).where(
+                StrengthStatement.id.in_(wanted[lo : lo + OFFER_BATCH])
             )
             out.update((r.id, r.text) for r in session.execute(stmt))
         return out
@@ -157,6 +149,16 @@ class InsightsRepository:
         """Count and newest time of employee updates: offers are re-read when either moves."""
         row = session.execute(select(func.count(Employee.id), func.max(Employee.updated_at))).one()
         return int(row[0]), as_utc(row[1]) if row[1] is not None else None
+
+
+def _offers(*columns: Any) -> Select[Any]:
+    """These columns of the offers: declared statements of visible employees (evidence statements
+    carry request text, and hidden employees never appear)."""
+    return (
+        select(*columns)
+        .join(Employee, Employee.id == StrengthStatement.employee_id)
+        .where(Employee.visible.is_(True), StrengthStatement.kind == StatementKind.declared)
+    )
 
 
 def _hours_between(session: Session, start: Any, end: Any) -> Any:
