@@ -27,6 +27,7 @@ from matcher.access.keys import KeyService
 from matcher.access.tokens import EmployeeTokens, TokenSettings
 from matcher.app.background import PeriodicTask
 from matcher.app.db_timing import time_statements
+from matcher.app.heap import freeze_long_lived
 from matcher.app.migrate import upgrade_database
 from matcher.app.settings import Settings
 from matcher.app.unit_of_work import UnitOfWork
@@ -112,6 +113,7 @@ class Velho:
     tasks: list[PeriodicTask] = field(default_factory=list)
     # Started only by a serving process (`start(serving=True)`): CLI commands and tests skip it.
     insights_warmer: PeriodicTask | None = None
+    _serving: bool = False
 
     @property
     def sessions(self) -> sessionmaker[Session]:
@@ -133,6 +135,7 @@ class Velho:
         `serving` (the API's lifespan), the insights warm-up runs too.
         """
         upgrade_database(self.engine)
+        self._serving = serving
         if serving and self.insights_warmer is not None and self.insights_warmer not in self.tasks:
             self.tasks.append(self.insights_warmer)
         self.follower.start(block=block, progress=progress)
@@ -221,7 +224,10 @@ class Velho:
         )
 
     def _index_loaded(self) -> None:
-        """The index is loaded: the insights warm-up may run now rather than at its next tick."""
+        """The index is loaded: what lives as long as a serving process is frozen out of garbage
+        collection (`heap.py`), and the insights warm-up may run now rather than at its next tick."""
+        if self._serving:
+            freeze_long_lived()
         if self.insights_warmer is not None:
             self.insights_warmer.wake()
 
