@@ -47,6 +47,8 @@ def server(name: str, store: Path, esco: Path, code: Path | None = None) -> ApiP
     if not (data / "velho.db").exists():
         data.mkdir(parents=True, exist_ok=True)
         shutil.copy(store / "velho.db", data / "velho.db")
+        # Else SQLite's first WAL checkpoint fsyncs the copy's gigabyte of dirty pages inside a match.
+        os.sync()
     env = {
         "VELHO_MODEL": "e5",
         "VELHO_INDEX_BACKEND": backend,

@@ -105,6 +105,7 @@ class Variant:
             shutil.rmtree(self.dir)
         # The store and the saved index, copied: no variant sees another's stored requests or lock.
         shutil.copytree(work / "velho", self.dir, ignore=shutil.ignore_patterns("cache", "*.lock"))
+        os.sync()  # else the first WAL checkpoint fsyncs the fresh copy inside a match
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
