@@ -9,6 +9,7 @@ only one that stays fast while other processes busy the cores (torch's OpenMP th
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -203,6 +204,10 @@ class FastE5Encoder:
             model.eval()
             self._bert = model[0].auto_model  # for windows of long texts
             self._model = model
+            if gc.get_freeze_count():
+                # A serving process froze its long-lived heap (matcher/app/heap.py): torch's few
+                # hundred thousand objects live as long, and a full collection would walk them.
+                gc.freeze()
             log.info("sentence_transformers_loaded precision=%s", self.precision)
         return self._model
 

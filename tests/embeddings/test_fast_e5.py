@@ -317,3 +317,30 @@ class TestServingFootprint:
             env=os.environ | {"HF_HUB_OFFLINE": "1"}, cwd=Path(__file__).parents[2],
         )  # fmt: skip
         assert out.stdout.split() == ["False", "True"]  # torch only once a batch is too large for ONNX
+
+    def test_torch_loaded_into_a_frozen_heap_is_frozen_too(self, e5_cache: Path) -> None:
+        import subprocess
+        import sys
+
+        code = (
+            "import gc, sys\n"
+            "from embeddings.adaptation.adapter import load_adapter\n"
+            "from embeddings.fast_e5_encoder import FastE5Encoder\n"
+            f"enc = FastE5Encoder({str(e5_cache)!r}, adapter=load_adapter())\n"
+            "if sys.argv[1] == 'serving':\n"
+            "    gc.freeze()\n"
+            "before = gc.get_freeze_count()\n"
+            "enc.encode_documents([f'statement {i}' for i in range(40)])\n"
+            "print(before, gc.get_freeze_count())\n"
+        )
+
+        def counts(mode: str) -> list[int]:
+            out = subprocess.run(
+                [sys.executable, "-c", code, mode], capture_output=True, text=True, check=True,
+                env=os.environ | {"HF_HUB_OFFLINE": "1"}, cwd=Path(__file__).parents[2],
+            )  # fmt: skip
+            return [int(n) for n in out.stdout.split()]
+
+        before, after = counts("serving")
+        assert before > 0 and after > before + 1_000  # the loaded model's objects joined the frozen heap
+        assert counts("cli") == [0, 0]  # a process that never froze is left alone
