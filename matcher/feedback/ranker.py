@@ -12,7 +12,7 @@ import itertools
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -40,6 +40,10 @@ from profiles.models import StatementKind, as_utc, utcnow
 
 # Components this small are not worth a note in the explanation.
 NOTE_THRESHOLD = 0.002
+# The organisation's rating totals (the anchor of every competence prior) are re-read at most this
+# often: a full scan of the ratings on every match grew with each rating given, and a mean some
+# seconds old moves no one's score visibly. Simulations advance their clock further per request.
+ORG_TOTALS_SECONDS = 30.0
 DISCOVERY_NOTE = "hasn't helped with this yet: a chance to discover them"
 EXPLORATION_NOTE = "placed higher than their record alone would place them, to learn how they help (exploration)"
 # Only under `thompson_full`, where a draw below the posterior mean lowers the score.
@@ -76,11 +80,13 @@ class FeedbackRanker:
         self._draws = itertools.count()
         self._lock = threading.Lock()
         self._zero_capacity: tuple[object, frozenset[int]] = (None, frozenset())
+        self._org_totals: tuple[datetime, int, int] | None = None
 
     def reset(self, seed: int | None = None) -> None:
         """Restart the exploration sequence (the simulation does this per run)."""
         with self._lock:
             self._draws = itertools.count()
+            self._org_totals = None
             if seed is not None:
                 self.weights = self.weights.model_copy(update={"exploration_seed": seed})
 
@@ -106,6 +112,15 @@ class FeedbackRanker:
         with self._lock:
             draw = next(self._draws)
         return FeedbackPass(self, session, snap, now, loads, frozenset(deny | declined), draw, k)
+
+    def org_totals(self, session: Session, now: datetime) -> tuple[int, int]:
+        """Sum and count of every rating, read again once `ORG_TOTALS_SECONDS` have passed."""
+        held = self._org_totals
+        if held is not None and timedelta(0) <= now - held[0] < timedelta(seconds=ORG_TOTALS_SECONDS):
+            return held[1], held[2]
+        total, n = self.repo.rating_totals(session)
+        self._org_totals = (now, total, n)
+        return total, n
 
     def _capacity_zero(self, snap: IndexSnapshot) -> frozenset[int]:
         """Employees who take no offers at all, recomputed only when the roster changed."""
@@ -139,7 +154,7 @@ class FeedbackPass:
         w, rw = r.weights, r.ranking
         ids = [c.employee_id for c in candidates]
         self.stats = r.repo.provider_stats(self.session, provider_ids=ids, now=self.now)
-        total, n = r.repo.rating_totals(self.session)
+        total, n = r.org_totals(self.session, self.now)
         org_mean = bayesian_average(total, n, prior_mean=w.quality_default_mean, prior_weight=w.quality_prior_weight)
         history = self._history(ids, query)
         capacities = self.snap.roster.capacities(ids)

@@ -202,7 +202,7 @@ class EngagementRepository:
 
     def rating_totals(self, session: Session) -> tuple[int, int]:
         """Sum and count of every rating in the organisation."""
-        total, n = session.execute(select(func.coalesce(func.sum(Rating.score), 0), func.count(Rating.id))).one()
+        total, n = session.execute(_RATING_TOTALS).one()
         return int(total), int(n)
 
     def rated_history(
@@ -211,23 +211,8 @@ class EngagementRepository:
         """The latest `per_provider` ratings of each provider, with the vectors of the requests they were for."""
         out: list[RatedRequest] = []
         for chunk in _chunks(provider_ids):
-            latest = (
-                select(
-                    Rating.provider_id.label("provider_id"),
-                    Rating.score.label("score"),
-                    HelpRequest.model_id.label("model_id"),
-                    HelpRequest.embedding.label("embedding"),
-                    func.row_number().over(partition_by=Rating.provider_id, order_by=Rating.id.desc()).label("recency"),
-                )
-                .join(Engagement, Engagement.id == Rating.engagement_id)
-                .join(HelpRequest, HelpRequest.id == Engagement.request_id)
-                .where(Rating.provider_id.in_(chunk))
-                .subquery()
-            )
-            stmt = select(latest.c.provider_id, latest.c.score, latest.c.model_id, latest.c.embedding).where(
-                latest.c.recency <= per_provider
-            )
-            out.extend(RatedRequest(cast(int, p), int(s), m, e) for p, s, m, e in session.execute(stmt))
+            rows = session.execute(_HISTORY, {"ids": chunk, "per": per_provider})
+            out.extend(RatedRequest(cast(int, p), int(s), m, e) for p, s, m, e in rows)
         return out
 
     # -- evidence statements ----------------------------------------------------------------
@@ -262,3 +247,20 @@ _RATING_SUMS = (
     .where(Rating.provider_id.in_(_IDS))
     .group_by(Rating.provider_id)
 )
+_LATEST = (
+    select(
+        Rating.provider_id.label("provider_id"),
+        Rating.score.label("score"),
+        HelpRequest.model_id.label("model_id"),
+        HelpRequest.embedding.label("embedding"),
+        func.row_number().over(partition_by=Rating.provider_id, order_by=Rating.id.desc()).label("recency"),
+    )
+    .join(Engagement, Engagement.id == Rating.engagement_id)
+    .join(HelpRequest, HelpRequest.id == Engagement.request_id)
+    .where(Rating.provider_id.in_(_IDS))
+    .subquery()
+)
+_HISTORY = select(_LATEST.c.provider_id, _LATEST.c.score, _LATEST.c.model_id, _LATEST.c.embedding).where(
+    _LATEST.c.recency <= bindparam("per")
+)
+_RATING_TOTALS = select(func.coalesce(func.sum(Rating.score), 0), func.count(Rating.id))

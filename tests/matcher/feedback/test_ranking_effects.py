@@ -10,7 +10,13 @@ from sqlalchemy import func, select
 
 from matcher.evaluation.topic_grid import GRID_RELATED_SHARE
 from matcher.feedback.models import Engagement, Rating
-from matcher.feedback.ranker import COMPONENTS, DISCOVERY_NOTE, EXPLORATION_DOWN_NOTE, EXPLORATION_NOTE
+from matcher.feedback.ranker import (
+    COMPONENTS,
+    DISCOVERY_NOTE,
+    EXPLORATION_DOWN_NOTE,
+    EXPLORATION_NOTE,
+    ORG_TOTALS_SECONDS,
+)
 from matcher.matching.schemas import MatchItem
 from profiles.actor import Actor
 from profiles.models import StatementKind, StrengthStatement
@@ -117,6 +123,22 @@ class TestCompetence:
         clock.advance(hours=49)
         bob = item(org, "excel formulas", "bob", requester="pia")
         assert bob.components["responsiveness"] == pytest.approx(0.1 * (4 / 6 - 0.8), abs=1e-6)
+
+
+class TestOrgTotals:
+    def test_rating_totals_are_held_for_their_time_then_read_again(self, org: Any, velho: Any, clock: Any) -> None:
+        ranker = velho.matching.effects
+        org.helped(EXCEL, "ann", 5)  # its match read the totals before the rating: (0, 0)
+        with velho.reading() as s:
+            assert ranker.org_totals(s, clock.now) == (0, 0)  # held: no scan of every rating per match
+            clock.advance(seconds=ORG_TOTALS_SECONDS - 1)
+            assert ranker.org_totals(s, clock.now) == (0, 0)
+            clock.advance(seconds=2)
+            assert ranker.org_totals(s, clock.now) == (5, 1)  # read again once their time is up
+        org.helped("excel pivot tables", "bob", 3, requester="nia")
+        with velho.reading() as s:
+            clock.advance(hours=-1)  # a clock set back never keeps stale totals forever
+            assert ranker.org_totals(s, clock.now) == (8, 2)
 
 
 class TestEvidence:
