@@ -215,6 +215,10 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None, help="keep the stores here between runs")
     parser.add_argument("--no-peer", action="store_true", help="Velho alone (e.g. before/after a change)")
     parser.add_argument("--no-quality", action="store_true")
+    parser.add_argument(
+        "--gap", type=float, default=0.0,
+        help="idle seconds before each one-client request (neither server's busy-waiting threads meet the other's)",
+    )  # fmt: skip
     parser.add_argument("--env", action="append", default=[], help="extra VELHO_* setting for the server, K=V")
     args = parser.parse_args()
     extra = dict(kv.split("=", 1) for kv in args.env)
@@ -247,6 +251,7 @@ def main() -> None:
         single: dict[str, list[float]] = {name: [] for name, *_ in sides}
         for text in texts:  # one client: the two servers take turns request by request
             for name, url, call, h in sides:
+                time.sleep(args.gap)
                 single[name] += sequential(url, h, [text], call).latencies_ms
         single_timings = list(timings)
         multi: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name, *_ in sides}
