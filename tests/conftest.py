@@ -4,6 +4,7 @@ Velho, and an HTTP client through the real ASGI app."""
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import uuid
@@ -116,6 +117,13 @@ def fresh_database(folder: Path, *, template: Path | None = None) -> Iterator[En
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def heap_unfrozen() -> Iterator[None]:
+    """A serving start freezes the heap (`matcher/app/heap.py`); the test process collects as usual after it."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture

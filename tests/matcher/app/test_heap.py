@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
@@ -17,10 +16,8 @@ from matcher.app.wiring import build
 
 
 @pytest.fixture(autouse=True)
-def unfrozen() -> Iterator[None]:
-    """Every test starts and ends with nothing frozen (the freeze is process-wide)."""
-    gc.unfreeze()
-    yield
+def unfrozen() -> None:
+    """Every test starts with nothing frozen (the freeze is process-wide; conftest unfreezes after)."""
     gc.unfreeze()
 
 
