@@ -32,6 +32,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def use_store(code: Path, data: Path, cache: Path, backend: str) -> None:
+    """Import Velho from `code` and configure it (by environment) to serve the store in `data`."""
+    sys.path.insert(0, str(code.resolve()))
+    os.environ.update(
+        {
+            "VELHO_DATA_DIR": str(data),
+            "VELHO_DATABASE_URL": f"sqlite:///{data / 'velho.db'}",
+            "VELHO_CACHE_DIR": str(cache),
+            "VELHO_MODEL": "e5",
+            "VELHO_INDEX_BACKEND": backend,
+            "VELHO_LOG_LEVEL": "WARNING",
+            "HF_HUB_OFFLINE": "1",
+        }
+    )
+
+
 def rss_mb(field: str = "VmRSS") -> float:
     """This process's resident set now (or `VmHWM`: its peak so far), in MB."""
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -75,18 +91,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile's top functions of the start")
     parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose packages to measure")
     args = parser.parse_args()
-    sys.path.insert(0, str(args.code.resolve()))
-    os.environ.update(
-        {
-            "VELHO_DATA_DIR": str(args.data),
-            "VELHO_DATABASE_URL": f"sqlite:///{args.data / 'velho.db'}",
-            "VELHO_CACHE_DIR": str(args.cache),
-            "VELHO_MODEL": "e5",
-            "VELHO_INDEX_BACKEND": args.backend,
-            "VELHO_LOG_LEVEL": "WARNING",
-            "HF_HUB_OFFLINE": "1",
-        }
-    )
+    use_store(args.code, args.data, args.cache, args.backend)
     if args.lexical:
         os.environ["VELHO_RANKING__LEXICAL_WEIGHT"] = "0.1"
     steps = Steps()

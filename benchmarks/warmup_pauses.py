@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import threading
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+from footprint import use_store  # noqa: E402
 from latency import pct  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "esco_org_dev"
@@ -40,18 +40,7 @@ def main() -> None:
     parser.add_argument("--after", type=int, default=50, help="matches timed once the warm-up is done")
     parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose packages to measure")
     args = parser.parse_args()
-    sys.path.insert(0, str(args.code.resolve()))
-    os.environ.update(
-        {
-            "VELHO_DATA_DIR": str(args.data),
-            "VELHO_DATABASE_URL": f"sqlite:///{args.data / 'velho.db'}",
-            "VELHO_CACHE_DIR": str(args.cache),
-            "VELHO_MODEL": "e5",
-            "VELHO_INDEX_BACKEND": args.backend,
-            "VELHO_LOG_LEVEL": "WARNING",
-            "HF_HUB_OFFLINE": "1",
-        }
-    )
+    use_store(args.code, args.data, args.cache, args.backend)
     from matcher.app.settings import Settings
     from matcher.app.wiring import build
     from matcher.matching.schemas import MatchCreate
