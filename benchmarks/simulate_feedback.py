@@ -22,7 +22,7 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
-from dataclasses import asdict  # noqa: E402
+from dataclasses import asdict, replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from matcher.app.settings import Settings  # noqa: E402
@@ -58,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--window", type=int, default=None)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--set", dest="overrides", action="append", default=[], help="a feedback weight, NAME=VALUE")
+    parser.add_argument(
+        "--sim", action="append", default=[], help="a SimConfig field (prompts, prompt_uptake, ...), NAME=VALUE"
+    )
     parser.add_argument("--cache-dir", type=Path, default=None, help="embedding cache of the demo scenario")
     parser.add_argument("--out", type=Path, default=None, help="keep the simulation databases here")
     parser.add_argument("--json", type=Path, default=None, help="write every run's numbers here")
@@ -75,8 +78,11 @@ def main(argv: list[str] | None = None) -> int:
             overrides=tuple(parse_override(o) for o in args.overrides),
             cache_dir=cache_dir,
         )
+        config = replace(config, **dict(parse_override(o) for o in args.sim))
         say(f"\n## {scenario_for(config).description}")
         say(f"{config.requests} requests, windows of {config.window}, seeds {args.seeds}, overrides {config.overrides}")
+        prompts = f"every {config.prompt_days:g} days" if config.prompts else "off"
+        say(f"demand prompts: {prompts}, uptake {config.prompt_uptake:g}, false claims {config.prompt_false_claim:g}")
 
         def done(result: SeedResult) -> None:
             arm = "feedback" if result.feedback else "static"

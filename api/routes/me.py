@@ -1,4 +1,4 @@
-"""The signed-in employee's own view: their profile, a draft's preview, their offers and engagements."""
+"""The signed-in employee's own view: their profile, a draft's preview, demand prompts, their offers and engagements."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from api.auth import access
 from api.deps import ActorDep, SessionDep, VelhoDep
 from api.errors import problem_responses
 from matcher.feedback.schemas import EngagementRead
-from matcher.insights.schemas import PreviewCreate, PreviewRead
+from matcher.insights.schemas import PreviewCreate, PreviewRead, PromptsRead
 from profiles.errors import Forbidden
 from profiles.schemas import ProfileRead
 from profiles.service import to_read
@@ -66,3 +66,23 @@ def my_preview(session: SessionDep, actor: ActorDep, velho: VelhoDep, body: Prev
     below the insights minimum group size are hidden.
     """
     return velho.preview.preview(session, employee_id=_me(actor), draft=body)
+
+
+@router.get(
+    "/prompts",
+    name="me.prompts",
+    response_model=PromptsRead,
+    responses=problem_responses(401, 403, 404, 503),
+    **EMPLOYEE,
+)
+def my_prompts(session: SessionDep, actor: ActorDep, velho: VelhoDep) -> PromptsRead:
+    """Recent demand near your own strengths that found no well-rated help, as counts per topic.
+
+    A request counts when someone else filed it in the last 30 days, no rating of its help reached 4
+    and it was rated lower, never accepted, or accepted on a weak best match; you were not in its
+    top 3; and one of your declared statements is related to it (at least the ranking's related
+    share of its best relevance, below that best). If you can help with such a topic, say so plainly
+    in your profile: ranking can only find what it reads. Only counts and topic labels are returned,
+    at most 3 topics; topics below the insights minimum group are hidden, and a hidden profile gets none.
+    """
+    return velho.prompts.for_employee(session, employee_id=_me(actor))

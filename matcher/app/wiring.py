@@ -37,6 +37,7 @@ from matcher.index.follower import IndexFollower
 from matcher.index.lexical import lexical_key
 from matcher.index.sync import IndexSync
 from matcher.insights.preview import ProfilePreview
+from matcher.insights.prompts import DemandPrompts
 from matcher.insights.service import InsightsRules, InsightsService
 from matcher.insights.store import TopicStore
 from matcher.matching.service import MatchService
@@ -110,6 +111,7 @@ class Velho:
     privacy: PrivacyService
     insights: InsightsService
     preview: ProfilePreview
+    prompts: DemandPrompts
     tasks: list[PeriodicTask] = field(default_factory=list)
     # Started only by a serving process (`start(serving=True)`): CLI commands and tests skip it.
     insights_warmer: PeriodicTask | None = None
@@ -341,6 +343,7 @@ def build(
         privacy=PrivacyService(profiles, settings.feedback),
         insights=insights,
         preview=ProfilePreview(encoder, insights, lambda: matching.weights),
+        prompts=DemandPrompts(encoder, insights, lambda: matching.weights, lambda: settings.feedback.related_share),
     )
     if settings.expiry_sweep_seconds > 0:
         velho.tasks.append(PeriodicTask("offer-expiry", settings.expiry_sweep_seconds, velho.sweep_expired))

@@ -152,6 +152,45 @@ NEWCOMER: dict[str, str] = {
     "diabetes": "Insuliinihoidon ohjaus ja verensokerin seuranta",
     "choir": "Vedän yhteislaulutuokioita ja soitan kitaraa",
 }
+# What someone writes who acts on a demand prompt (`/v1/me/prompts`) and says the skill plainly,
+# whether or not they have it: the same words, so the text cannot tell the two apart.
+PLAIN: dict[str, list[str]] = {
+    "excel": [
+        "Osaan Excelin pivot-taulukot ja makrot, autan mielelläni",
+        "I can help with Excel: pivot tables, formulas and macros",
+        "Jag kan Excel, pivottabeller och makron",
+    ],
+    "arabic": [
+        "Puhun arabiaa sujuvasti ja voin tulkata asiakastilanteissa",
+        "I speak Arabic fluently and can interpret for clients",
+        "Jag talar arabiska flytande och kan tolka",
+    ],
+    "mindfulness": [
+        "Voin ohjata mindfulness- ja rentoutusharjoituksia tiimeille",
+        "I can lead mindfulness and breathing exercises for a team",
+        "Jag kan leda mindfulness- och avslappningsövningar",
+    ],
+    "transfers": [
+        "Osaan turvalliset potilassiirrot ja voin opettaa niitä",
+        "I can teach safe patient transfers and lifting ergonomics",
+        "Jag kan lära ut säkra förflyttningar av patienter",
+    ],
+    "child_protection": [
+        "Minulla on kokemusta lastensuojelutyöstä ja voin konsultoida",
+        "I can advise on child protection cases",
+        "Jag har erfarenhet av barnskyddsärenden och kan ge råd",
+    ],
+    "diabetes": [
+        "Osaan ohjata diabeetikkoa insuliinihoidossa ja verensokerin mittaamisessa",
+        "I can teach patients to use insulin and measure blood sugar",
+        "Jag kan lära patienter att ta insulin",
+    ],
+    "choir": [
+        "Voin vetää yhteislaulua ja musiikkituokioita",
+        "I can lead a sing-along and play music for residents",
+        "Jag kan leda allsång",
+    ],
+}
 
 
 def demo_encoder(cache_dir: Path) -> Encoder:
@@ -210,6 +249,7 @@ def build_demo(seed: int, *, run_days: float, cache_dir: Path | None = None) -> 
         ranking=RankingWeights(),
         requests_per_day=DEMO_RATE,
         help_days=(1.0, 5.0),
+        plain_claims=PLAIN,
         description=(
             f"velho demo organisation ({len(rows)} people) + 7 newcomers, {len(topics)} topics (one per demo "
             "request), per topic 2 hidden experts and 1 over-claimer added; the real e5 model"

@@ -57,6 +57,8 @@ class Scenario:
     description: str
     # FeedbackWeights for this encoder's similarity scale (before a run's own overrides).
     feedback: dict[str, object] = field(default_factory=dict)
+    # Per topic: plain statements of the skill, what someone writes who acts on a demand prompt.
+    plain_claims: dict[str, list[str]] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, SimPerson]:
         """People by external id."""

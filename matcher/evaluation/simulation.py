@@ -12,7 +12,13 @@ the people and the clock are simulated:
   trying up to `max_tries` people, and ask once more if nobody accepted;
 - providers accept by temperament (habitual decliners rarely do) and availability (fewer
   accepts the more they already have open), decline, or never answer (the offer expires);
-- newcomers join mid-run; some people are away for a while (their profile says unavailable).
+- newcomers join mid-run; some people are away for a while (their profile says unavailable);
+- every `prompt_days` each present person reads their demand prompts (`DemandPrompts`, as
+  `GET /v1/me/prompts` answers them) and may act on one by stating the skill plainly in their
+  profile, deciding once per topic: with `prompt_uptake` when truly competent on the prompt's
+  topic, with `prompt_false_claim` when not, in the same words. Only the feedback arm prompts
+  (prompts read outcomes). Requests are stamped by the wall clock, so the prompts' "last 30
+  days" hold the whole run.
 
 The request stream and every person's decisions are hashed from the seed and the request
 number, so the run with feedback off sees the same requests and the same temperaments.
@@ -62,6 +68,11 @@ class SimConfig:
     offer_ttl_hours: float = 48.0
     rating_noise: float = 0.5
     load_aversion: float = 0.3  # acceptance falls by this share at full load
+    # Demand prompts: how often people read them, and how they answer one about a topic.
+    prompts: bool = True  # only with feedback on
+    prompt_days: float = 7.0
+    prompt_uptake: float = 0.5  # truly competent: states the skill plainly
+    prompt_false_claim: float = 0.02  # not competent: claims it anyway, in the same words
     # FeedbackWeights fields to change for this run (measurements of alternatives).
     overrides: tuple[tuple[str, Any], ...] = ()
     # Embedding cache of the demo scenario, so each text is encoded once across runs.
@@ -92,6 +103,8 @@ class RunLog:
     max_load: list[float] = field(default_factory=list)  # per request: highest open load / capacity
     over_capacity: list[int] = field(default_factory=list)  # per request: providers above capacity
     joined: dict[str, float] = field(default_factory=dict)
+    prompted: list[tuple[float, str, str]] = field(default_factory=list)  # (day, person, topic), first prompt only
+    claims: list[tuple[float, str, str, bool]] = field(default_factory=list)  # (day, person, topic, competent)
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     seconds: float = 0.0
 
@@ -224,6 +237,9 @@ class _Run:
         self.events: list[tuple[float, int, str, tuple[Any, ...]]] = []
         self._seq = 0
         self._capacities: dict[int, int] = {}
+        self._away: set[str] = set()
+        self._topic_of: dict[str, str] = {}  # request id -> the simulated topic it was about
+        self._claimed: set[tuple[str, str]] = set()  # (person, topic) already decided
 
     def _push(self, day: float, kind: str, *payload: Any) -> None:
         self._seq += 1
@@ -241,6 +257,11 @@ class _Run:
             if p.away is not None:
                 self._push(max(p.away[0], p.joins_day), "away", p.external_id)
                 self._push(p.away[1], "back", p.external_id)
+        cfg = self.config
+        if cfg.feedback and cfg.prompts and self.scenario.plain_claims and cfg.prompt_days > 0:
+            days = self.stream[-1][0] if self.stream else 0.0
+            for n in range(1, int(days / cfg.prompt_days) + 1):
+                self._push(n * cfg.prompt_days, "prompts", n)
 
     def _advance(self, day: float, *, everything: bool = False) -> None:
         while self.events and (everything or self.events[0][0] <= day):
@@ -262,11 +283,55 @@ class _Run:
     def _on_away(self, eid: str) -> None:
         if eid in self.log.joined:
             self._write_profile(self.people[eid], "unavailable")
+            self._away.add(eid)
             self.log.counts["away"] += 1
 
     def _on_back(self, eid: str) -> None:
         if eid in self.log.joined:
             self._write_profile(self.people[eid], "available")
+            self._away.discard(eid)
+
+    def _on_prompts(self, _round: int) -> None:
+        """Everyone present reads their demand prompts; some state a prompted skill plainly."""
+        cfg, velho = self.config, self.velho
+        present = sorted(e for e in self.log.joined if e not in self._away and self.people[e].accept_prob > 0)
+        answers: list[tuple[SimPerson, str]] = []
+        with velho.reading() as s:
+            topic_of = self._cluster_topics(s)
+            for eid in present:
+                person = self.people[eid]
+                for prompt in velho.prompts.for_employee(s, employee_id=eid).prompts:
+                    topic = topic_of.get(prompt.topic_id)
+                    if topic is None or (eid, topic) in self._claimed:
+                        continue
+                    self.log.counts["prompted"] += 1
+                    self.log.prompted.append((self.clock.day(), eid, topic))
+                    chance = cfg.prompt_uptake if person.competent(topic) else cfg.prompt_false_claim
+                    # One decision per person and topic: seeing the same prompt again changes nobody's mind.
+                    self._claimed.add((eid, topic))
+                    if draw(cfg.seed, "prompt", eid, topic) < chance:
+                        answers.append((person, topic))
+        for person, topic in answers:
+            texts = self.scenario.plain_claims[topic]
+            text = texts[int(draw(cfg.seed, "claim", person.external_id, topic) * len(texts))]
+            strengths = [*person.profile.strengths, {"text": text}]
+            person.profile = person.profile.model_validate({**person.profile.model_dump(), "strengths": strengths})
+            with self.velho.session() as s:  # present, so their own availability (limited stays limited)
+                self.velho.profiles.upsert(s, external_id=person.external_id, data=person.profile, actor=ADMIN)
+            self.log.claims.append((self.clock.day(), person.external_id, topic, person.competent(topic)))
+            self.log.counts["claims_competent" if person.competent(topic) else "claims_false"] += 1
+
+    def _cluster_topics(self, session: Any) -> dict[int, str]:
+        """What each insights topic is about, as the people reading its label understand it: the
+        simulated topic most of its requests had."""
+        insights = self.velho.insights
+        view = insights.store.view(session, insights.index())
+        votes: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for request_id, row in view.index.items():
+            topic = self._topic_of.get(request_id)
+            if topic is not None:
+                votes[int(view.topics[row])][topic] += 1
+        return {cluster: max(v, key=lambda t: v[t]) for cluster, v in votes.items()}
 
     def _on_complete(self, engagement_id: int, provider: str, index: int, topic: str) -> None:
         person = self.people[provider]
@@ -288,6 +353,7 @@ class _Run:
             with self.velho.session() as s:
                 out = self.velho.matching.match(s, MatchCreate(text=text, k=self.config.k, requester_id=requester))
             shown = tuple(r.external_id for r in out.results)
+            self._topic_of[out.request_id] = topic
             if first is None:
                 first = (shown, tuple(_label(r.components) for r in out.results))
             else:

@@ -114,6 +114,7 @@ def build_grid(seed: int, *, run_days: float = 50.0) -> Scenario:
         # The seeded word vectors overlap at random: another domain's people sit at 0.26–0.38 of
         # the best relevance (e5's unrelated at ≤ 0.15), the vague hidden experts at 0.42–0.60.
         feedback={"related_share": GRID_RELATED_SHARE},
+        plain_claims={t: [d.format(t=t) for d in _DECLARE] for t in topics()},
         requests_per_day=GRID_RATE,
         help_days=(1.0, 5.0),
         description=(

@@ -169,3 +169,27 @@ class PreviewRead(BaseModel):
     hidden_topics: int
     min_group_size: int
     method: str
+
+
+class PromptRead(BaseModel):
+    """A topic of recent demand, near one of your strengths, that found no well-rated help."""
+
+    topic_id: int
+    label: LabelRead
+    requests: int = Field(description="recent requests of this topic, not well served, that your statement relates to")
+    statement_id: int = Field(description="your own declared statement closest to them")
+    statement: str = Field(description="its text (your own words)")
+    reason: LabelRead
+
+
+class PromptsRead(BaseModel):
+    """`GET /v1/me/prompts`: counts and topic labels only, never a request's text or who filed it."""
+
+    period: PeriodRead
+    prompts: list[PromptRead] = Field(
+        description="at most 3, most requests first; topics below the minimum group hidden; none for a hidden profile"
+    )
+    hidden_topics: int = Field(description="topics below the minimum group, not shown")
+    more_topics: int = Field(default=0, description="topics at or above the minimum group beyond the 3 shown")
+    min_group_size: int
+    method: str

@@ -52,3 +52,18 @@ def test_gini_and_lorenz() -> None:
     assert gini([0, 0]) == 0.0
     x, y = lorenz([0, 0, 0, 4])
     assert x == [0.0, 0.25, 0.5, 0.75, 1.0] and y == [0.0, 0.0, 0.0, 0.0, 1.0]
+
+
+@pytest.mark.slow
+def test_demand_prompts_reach_competent_people_and_reading_them_changes_nothing(tmp_path: Path) -> None:
+    config = replace(SMALL, seed=24, prompt_days=3.0)
+    honest = run_simulation(replace(config, prompt_uptake=1.0, prompt_false_claim=0.0), tmp_path / "honest")
+    people = honest.scenario.by_id()
+    assert honest.counts["prompted"] > 0 and honest.claims
+    # With no false claims, everyone who stated a prompted skill is truly competent in it.
+    assert all(people[who].competent(topic) and competent for _, who, topic, competent in honest.claims)
+    # Prompts only read: when nobody acts on them, the run is the run without prompts.
+    ignored = run_simulation(replace(config, prompt_uptake=0.0, prompt_false_claim=0.0), tmp_path / "ignored")
+    off = run_simulation(replace(config, prompts=False), tmp_path / "off")
+    assert ignored.counts["prompted"] > 0 and not ignored.claims and off.counts["prompted"] == 0
+    assert ignored.requests == off.requests and ignored.ratings == off.ratings

@@ -1,0 +1,173 @@
+"""Demand prompts: recent demand near an employee's own strengths that found no good help.
+
+Ranking alone cannot find a competent person whose profile says little: on the demo
+organisation most hidden experts have dozens of equally related colleagues above them, and
+nothing in the text tells them apart (`benchmarks/hidden_depth.py`). Only the person knows. So
+Velho tells each employee, in their own view, where recent requests by others went without
+well-rated help although one of their statements is related to them (at least
+`related_share` of the request's best relevance, the ranking's own "related" rule) and they
+were not among its top results. If they can help, they say so in their profile, and ranking
+finds them from then on.
+
+A request counts as well served when a rating reached `well_rated`, or when someone accepted
+it, its help is not rated yet and its best match was not weak; every other request counts. As
+in the preview only counts per topic leave, labelled from employees' public offers, and a topic
+below the minimum group is hidden: a prompt never shows a request's text or who filed it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy.orm import Session
+
+from embeddings.encoder import Encoder
+from embeddings.language import detect_language
+from matcher.insights.outcomes import Outcomes
+from matcher.insights.period import Period
+from matcher.insights.schemas import LabelRead, PeriodRead, PromptRead, PromptsRead
+from matcher.insights.service import InsightsService
+from matcher.insights.store import STRENGTHS, TOP
+from matcher.matching.ranking import relevance_rows
+from matcher.matching.weights import RankingWeights
+from profiles.errors import ProfileNotFound
+from profiles.models import StatementKind
+from profiles.repository import ProfileRepository
+
+METHOD = (
+    "the employee's declared statements scored against the last 30 days' requests by others with the "
+    "ranking's relevance aggregation; a request counts when it was not well served (no rating at the "
+    "well-rated score, and rated low, not accepted, or accepted on a weak best match), the employee was "
+    "not in its stored top 3, and their relevance is at least the related share of the request's best "
+    "relevance, but below it"
+)
+MAX_PROMPTS = 3
+
+
+def related_but_unshown(
+    relevance: npt.NDArray[np.float64], best: npt.NDArray[np.float64], shown: npt.NDArray[np.bool_], *, share: float
+) -> npt.NDArray[np.bool_]:
+    """Requests where a person was related (≥ `share` × the best relevance, below the best) but not shown.
+
+    `best` is NaN where a request returned nobody: then nobody was found and anyone related to
+    it at all (relevance > 0) counts.
+    """
+    floor = np.where(np.isnan(best), 0.0, share * np.nan_to_num(best))
+    below = np.isnan(best) | (relevance < np.nan_to_num(best, nan=np.inf))
+    return (relevance >= floor) & (relevance > 0) & below & ~shown
+
+
+def not_well_served(
+    strength: npt.NDArray[np.int8], outcomes: Outcomes, n: int, well_rated: int
+) -> npt.NDArray[np.bool_]:
+    """Per stored request: not well served, i.e. no rating reached `well_rated`, and it was either
+    rated low, never accepted, or accepted while its best match was weak."""
+    rows = outcomes.request_row
+    held = rows >= 0
+    accepted = np.zeros(n, bool)
+    accepted[rows[held & outcomes.accepted]] = True
+    rated = np.zeros(n, bool)
+    rated[rows[held & (outcomes.score > 0)]] = True
+    good = np.zeros(n, bool)
+    good[rows[held & (outcomes.score >= well_rated)]] = True
+    served = good | (accepted & ~rated & (strength != STRENGTHS["weak"]))
+    out: npt.NDArray[np.bool_] = ~served
+    return out
+
+
+class DemandPrompts:
+    """Where an employee's saved strengths sit near demand that went without good help."""
+
+    def __init__(
+        self,
+        encoder: Encoder,
+        insights: InsightsService,
+        weights: Callable[[], RankingWeights],
+        related_share: Callable[[], float],
+    ) -> None:
+        self.encoder = encoder
+        self.insights = insights
+        self.weights = weights
+        self.related_share = related_share
+        self.profiles = ProfileRepository()
+
+    def for_employee(self, session: Session, *, employee_id: str, k: int = TOP) -> PromptsRead:
+        """The topics of recent unserved demand the employee's declared statements relate to.
+
+        Args:
+            employee_id: the signed-in employee (their own requests are left out).
+            k: a request where the employee was within its top `k` does not count: they were shown.
+
+        Returns:
+            At most `MAX_PROMPTS` topics at or above the minimum group, most requests first, each
+            naming the employee's own statement closest to them; none for a hidden profile.
+        """
+        employee = self.profiles.get_by_external_id(session, external_id=employee_id)
+        if employee is None:
+            raise ProfileNotFound(f"no employee {employee_id}")
+        period = Period.of(None, None)
+        min_group = self.insights.rules.min_group_size
+        declared = sorted(
+            (s for s in employee.statements if s.kind == StatementKind.declared), key=lambda s: s.position
+        )
+        view = self.insights.store.view(session, self.insights.index())
+        recent = view.rows_between(period.since, period.until)
+        if employee_id in view.requesters:
+            recent &= view.requester != view.requesters.index(employee_id)
+        rows = np.flatnonzero(recent)
+        empty = PromptsRead(
+            period=PeriodRead(since=period.since, until=period.until),
+            prompts=[],
+            hidden_topics=0,
+            min_group_size=min_group,
+            method=METHOD,
+        )
+        if not declared or len(rows) == 0 or not employee.visible:
+            return empty  # a hidden profile is found by nobody, whatever it says
+        languages = [s.language or detect_language(s.text) for s in declared]
+        raw = self.encoder.encode_documents([s.text for s in declared])
+        vectors = np.asarray(self.insights.centering().apply(raw, languages), dtype=np.float32)
+        sims = view.vectors[rows] @ vectors.T
+        relevance = relevance_rows(sims, [s.level for s in declared], self.weights())
+        stored = view.relevance[rows]
+        best = np.where(np.isnan(stored).all(axis=1), np.nan, np.nanmax(np.nan_to_num(stored, nan=-np.inf), axis=1))
+        shown = (view.ranked[rows, :k] == employee.id).any(axis=1)
+        unserved = not_well_served(view.strength, view.outcomes, len(view.topics), self.insights.rules.well_rated)
+        hit = related_but_unshown(relevance, best, shown, share=self.related_share()) & unserved[rows]
+
+        labels = self.insights.labels(session, view)
+        topics = view.topics[rows]
+        counts = np.bincount(topics[hit], minlength=max(view.model.k, 1))
+        prompts: list[PromptRead] = []
+        hidden = more = 0
+        for t in (int(t) for t in np.argsort(-counts, kind="stable")):
+            n = int(counts[t])
+            if n == 0:
+                continue
+            if n < min_group:
+                hidden += 1
+                continue
+            if len(prompts) == MAX_PROMPTS:
+                more += 1
+                continue
+            closest = declared[int(np.argmax(sims[hit & (topics == t)].mean(axis=0)))]
+            prompts.append(
+                PromptRead(
+                    topic_id=t,
+                    label=LabelRead(fi=labels[t].fi, en=labels[t].en),
+                    requests=n,
+                    statement_id=closest.id,
+                    statement=closest.text,
+                    reason=LabelRead(
+                        fi=f"{n} viimeaikaista pyyntöä tästä aiheesta jäi ilman hyvin arvioitua apua, ja "
+                        f"vahvuutesi ”{closest.text}” liittyy niihin. Jos osaat auttaa tässä, kerro se "
+                        "profiilissasi suoraan omin sanoin: silloin Velho löytää sinut.",
+                        en=f"{n} recent requests on this topic got no well-rated help, and your strength "
+                        f"“{closest.text}” is related to them. If you can help with this, say so plainly "
+                        "in your profile, in your own words: then Velho can find you.",
+                    ),
+                )
+            )
+        return empty.model_copy(update={"prompts": prompts, "hidden_topics": hidden, "more_topics": more})
