@@ -80,8 +80,8 @@ def my_prompts(session: SessionDep, actor: ActorDep, velho: VelhoDep) -> Prompts
 
     A request counts when someone else filed it in the last 30 days, no rating of its help reached 4
     and it was rated lower, never accepted, or accepted on a weak best match; you were not in its
-    top 3; and one of your declared statements is related to it (at least the ranking's related
-    share of its best relevance, below that best). If you can help with such a topic, say so plainly
+    top 3; and one of your declared statements is related to it (at least `insights_prompt_share`,
+    0.3, of its best relevance, below that best). If you can help with such a topic, say so plainly
     in your profile: ranking can only find what it reads. Only counts and topic labels are returned,
     at most 3 topics; topics below the insights minimum group are hidden, and a hidden profile gets none.
     """

@@ -5,6 +5,7 @@ import { $, api, el, fail, notify, state } from "./core.js";
 import { lang, setLang, t, translateStatic } from "./i18n.js";
 import { loadInsights } from "./insights.js";
 import { schedulePreview } from "./preview.js";
+import { loadPrompts } from "./prompts.js";
 
 // -- signing in -------------------------------------------------------------------------------
 
@@ -226,6 +227,7 @@ function fillProfile() {
   $("#p-capacity").value = me.capacity;
   $("#p-visible").checked = me.visible;
   previewDraft(0);
+  loadPrompts();
 }
 
 function draftStrengths() {

@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     # the moment its index has loaded, so no call pays the cold read and topic fit (52 s over
     # 100,000 requests on a loaded machine) or a refit (0: no warm-up; calls do the work).
     insights_warm_seconds: float = Field(default=60.0, ge=0)
+    # Demand prompts (`GET /v1/me/prompts`) count a request for a statement at this share of the
+    # request's best relevance (never below `feedback.related_share`): at the ranking's 0.2 a
+    # skin-care line was prompted about Excel demand (benchmarks/simulate_feedback.py measures it).
+    insights_prompt_share: float = Field(default=0.3, gt=0, lt=1)
     # -- webhooks -------------------------------------------------------------------------
     # The delivery worker runs in each API process (0: not here; run `velho webhooks run`).
     webhook_poll_seconds: float = Field(default=1.0, ge=0)

@@ -343,7 +343,12 @@ def build(
         privacy=PrivacyService(profiles, settings.feedback),
         insights=insights,
         preview=ProfilePreview(encoder, insights, lambda: matching.weights),
-        prompts=DemandPrompts(encoder, insights, lambda: matching.weights, lambda: settings.feedback.related_share),
+        prompts=DemandPrompts(
+            encoder,
+            insights,
+            lambda: matching.weights,
+            lambda: max(settings.insights_prompt_share, settings.feedback.related_share),
+        ),
     )
     if settings.expiry_sweep_seconds > 0:
         velho.tasks.append(PeriodicTask("offer-expiry", settings.expiry_sweep_seconds, velho.sweep_expired))

@@ -49,6 +49,7 @@ from profiles.actor import Actor
 from profiles.models import Employee
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+PROMPT_SHARE: float = Settings.model_fields["insights_prompt_share"].default
 ADMIN = Actor.admin()
 ScenarioName = Literal["grid", "demo"]
 
@@ -73,6 +74,7 @@ class SimConfig:
     prompt_days: float = 7.0
     prompt_uptake: float = 0.5  # truly competent: states the skill plainly
     prompt_false_claim: float = 0.02  # not competent: claims it anyway, in the same words
+    prompt_share: float | None = None  # Settings.insights_prompt_share for this run (None: its default)
     # FeedbackWeights fields to change for this run (measurements of alternatives).
     overrides: tuple[tuple[str, Any], ...] = ()
     # Embedding cache of the demo scenario, so each text is encoded once across runs.
@@ -162,6 +164,7 @@ def simulation_settings(config: SimConfig, scenario: Scenario, data_dir: Path) -
         # a match that ran before an arrival, absence or evidence landed would break reproducibility.
         read_your_writes_seconds=3600.0,
         retention_sweep_seconds=0,  # request texts are read back (declines, rated history): keep them all
+        insights_prompt_share=config.prompt_share if config.prompt_share is not None else PROMPT_SHARE,
         ranking=scenario.ranking,
         feedback=FeedbackWeights.model_validate(weights.model_dump()),
         _env_file=None,  # type: ignore[call-arg]
@@ -301,7 +304,7 @@ class _Run:
             for eid in present:
                 person = self.people[eid]
                 for prompt in velho.prompts.for_employee(s, employee_id=eid).prompts:
-                    topic = topic_of.get(prompt.topic_id)
+                    topic = topic_of.get(prompt.topic_ids[0])
                     if topic is None or (eid, topic) in self._claimed:
                         continue
                     self.log.counts["prompted"] += 1

@@ -5,8 +5,8 @@ organisation most hidden experts have dozens of equally related colleagues above
 nothing in the text tells them apart (`benchmarks/hidden_depth.py`). Only the person knows. So
 Velho tells each employee, in their own view, where recent requests by others went without
 well-rated help although one of their statements is related to them (at least
-`related_share` of the request's best relevance, the ranking's own "related" rule) and they
-were not among its top results. If they can help, they say so in their profile, and ranking
+`insights_prompt_share`, 0.3, of the request's best relevance, and never below the ranking's
+`related_share`) and they were not among its top results. If they can help, they say so in their profile, and ranking
 finds them from then on.
 
 A request counts as well served when a rating reached `well_rated`, or when someone accepted
@@ -40,7 +40,7 @@ METHOD = (
     "the employee's declared statements scored against the last 30 days' requests by others with the "
     "ranking's relevance aggregation; a request counts when it was not well served (no rating at the "
     "well-rated score, and rated low, not accepted, or accepted on a weak best match), the employee was "
-    "not in its stored top 3, and their relevance is at least the related share of the request's best "
+    "not in its stored top 3, and their relevance is at least the prompt share of the request's best "
     "relevance, but below it"
 )
 MAX_PROMPTS = 3
@@ -85,12 +85,12 @@ class DemandPrompts:
         encoder: Encoder,
         insights: InsightsService,
         weights: Callable[[], RankingWeights],
-        related_share: Callable[[], float],
+        share: Callable[[], float],
     ) -> None:
         self.encoder = encoder
         self.insights = insights
         self.weights = weights
-        self.related_share = related_share
+        self.share = share  # of a request's best relevance, from which a statement relates to it
         self.profiles = ProfileRepository()
 
     def for_employee(self, session: Session, *, employee_id: str, k: int = TOP) -> PromptsRead:
@@ -135,28 +135,29 @@ class DemandPrompts:
         best = np.where(np.isnan(stored).all(axis=1), np.nan, np.nanmax(np.nan_to_num(stored, nan=-np.inf), axis=1))
         shown = (view.ranked[rows, :k] == employee.id).any(axis=1)
         unserved = not_well_served(view.strength, view.outcomes, len(view.topics), self.insights.rules.well_rated)
-        hit = related_but_unshown(relevance, best, shown, share=self.related_share()) & unserved[rows]
+        hit = related_but_unshown(relevance, best, shown, share=self.share()) & unserved[rows]
 
         labels = self.insights.labels(session, view)
         topics = view.topics[rows]
-        counts = np.bincount(topics[hit], minlength=max(view.model.k, 1))
+        # Topics that share a label (two clusters nearest the same offers) read as one to a person.
+        named: dict[tuple[str, str], list[int]] = {}
+        for t in np.unique(topics[hit]):
+            named.setdefault((labels[int(t)].fi, labels[int(t)].en), []).append(int(t))
+        groups = [(int(np.isin(topics[hit], ids).sum()), ids, name) for name, ids in named.items()]
         prompts: list[PromptRead] = []
         hidden = more = 0
-        for t in (int(t) for t in np.argsort(-counts, kind="stable")):
-            n = int(counts[t])
-            if n == 0:
-                continue
+        for n, ids, (fi, en) in sorted(groups, key=lambda g: (-g[0], g[1][0])):
             if n < min_group:
                 hidden += 1
                 continue
             if len(prompts) == MAX_PROMPTS:
                 more += 1
                 continue
-            closest = declared[int(np.argmax(sims[hit & (topics == t)].mean(axis=0)))]
+            closest = declared[int(np.argmax(sims[hit & np.isin(topics, ids)].mean(axis=0)))]
             prompts.append(
                 PromptRead(
-                    topic_id=t,
-                    label=LabelRead(fi=labels[t].fi, en=labels[t].en),
+                    topic_ids=ids,
+                    label=LabelRead(fi=fi, en=en),
                     requests=n,
                     statement_id=closest.id,
                     statement=closest.text,

@@ -174,7 +174,7 @@ class PreviewRead(BaseModel):
 class PromptRead(BaseModel):
     """A topic of recent demand, near one of your strengths, that found no well-rated help."""
 
-    topic_id: int
+    topic_ids: list[int] = Field(description="the insights topics behind it (those that share its label)")
     label: LabelRead
     requests: int = Field(description="recent requests of this topic, not well served, that your statement relates to")
     statement_id: int = Field(description="your own declared statement closest to them")
