@@ -6,7 +6,8 @@ Fills a real SQLite file (or VELHO_DATABASE_URL) directly through SQLAlchemy Cor
 384-d vectors around 30 latent topics (5 statements per employee, 3 results per request, an
 engagement for 30 % of requests, a rating for half of those), builds the real `Velho`, and times
 each insights call: the first (cold: reads every vector and fits the topics), then warm calls
-(the per-process store only reads requests filed since), then after 1,000 new requests
+(the per-process store only reads requests filed since), an employee's demand prompts and, as
+their peer, the profile preview of the same statements, then after 1,000 new requests
 (incremental: they join the nearest topic). The baseline measured in the same run is the cold
 path, which is what every call would cost without the store.
 
@@ -36,14 +37,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from matcher.app.migrate import upgrade_database  # noqa: E402
 from matcher.app.settings import Settings  # noqa: E402
-from matcher.app.wiring import build  # noqa: E402
+from matcher.app.wiring import Velho, build  # noqa: E402
 from matcher.evaluation.topic_encoder import TopicEncoder  # noqa: E402
 from matcher.feedback.models import Engagement, Rating  # noqa: E402
 from matcher.insights.period import Period  # noqa: E402
+from matcher.insights.schemas import PreviewCreate  # noqa: E402
 from matcher.matching.models import HelpRequest, MatchResult  # noqa: E402
 from matcher.matching.schemas import MatchCreate  # noqa: E402
 from profiles.db import make_engine  # noqa: E402
 from profiles.models import Employee, StrengthStatement  # noqa: E402
+from profiles.schemas import StrengthIn  # noqa: E402
 
 DIM = 384
 TOPICS = 30
@@ -164,6 +167,13 @@ def main() -> int:
                 rows.append((kind, name, statistics.median(times)))
         for kind, name, sec in rows:
             print(f"warm {kind:12s} {name}: median {sec:.3f} s  ({cold / sec:.1f}x faster than cold)")
+        # An employee's own prompts and preview over the same store (warm): the preview is the peer,
+        # the same scoring of a few statements against the last 30 days' stored vectors.
+        people = [f"e{i:05d}" for i in range(1, args.employees, max(1, args.employees // 20)) if i % 50][:20]
+        for name, fn in (("prompts", prompts_of), ("preview", preview_of)):
+            times = [timed(lambda e=e, f=fn: f(velho, e)) for e in people]
+            print(f"warm {name:12s} 30 days: median {statistics.median(times):.3f} s, max {max(times):.3f} s "
+                  f"over {len(people)} employees")  # fmt: skip
         # 1,000 new requests arrive: the next call reads only those and assigns them.
         fill_more = [dict(id=uuid.uuid4().hex, text=None, language="fi", requester_id=None, k=3, filters={},
                           model_id=encoder.info.model_id, embedding=(np.ones(DIM, np.float32) / np.sqrt(DIM)).tobytes(),
@@ -175,6 +185,20 @@ def main() -> int:
         velho.close(save=False)
         warm_up(settings, encoder, Path(tmp) / "serving", month, cold)
     return 0
+
+
+def prompts_of(velho: Velho, employee: str) -> None:
+    with velho.reading() as s:
+        velho.prompts.for_employee(s, employee_id=employee).model_dump_json()
+
+
+def preview_of(velho: Velho, employee: str) -> None:
+    with velho.reading() as s:
+        person = velho.prompts.profiles.get_by_external_id(s, external_id=employee)
+        assert person is not None
+        texts = [st.text for st in person.statements]
+        draft = PreviewCreate(strengths=[StrengthIn(text=t) for t in texts])
+        velho.preview.preview(s, employee_id=employee, draft=draft).model_dump_json()
 
 
 def warm_up(settings: Settings, encoder: TopicEncoder, folder: Path, month: Period, cold: float) -> None:

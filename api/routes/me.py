@@ -80,8 +80,10 @@ def my_prompts(session: SessionDep, actor: ActorDep, velho: VelhoDep) -> Prompts
 
     A request counts when someone else filed it in the last 30 days, no rating of its help reached 4
     and it was rated lower, never accepted, or accepted on a weak best match; you were not in its
-    top 3; and one of your declared statements is related to it (at least `insights_prompt_share`,
-    0.3, of its best relevance, below that best). If you can help with such a topic, say so plainly
+    top 3 and your profile as it stands would still not be (at most the third-best other result's
+    relevance); and your declared statements relate to it (at least `insights_prompt_share`, 0.3,
+    of its best relevance). A topic counts only when its requests relate to your statements more
+    than your average recent request does. If you can help with such a topic, say so plainly
     in your profile: ranking can only find what it reads. Only counts and topic labels are returned,
     at most 3 topics; topics below the insights minimum group are hidden, and a hidden profile gets none.
     """

@@ -25,11 +25,20 @@ MORE_WOUNDS = [
 ]
 REQUESTS = EXCEL + WOUNDS + MORE_WOUNDS
 VAGUE = "Ihon hoito ja ikäihmisten kotikäynnit"
+NURSES = [
+    "Haavojen hoito ja haavasidokset kotihoidossa",
+    "Haavahoitaja: painehaavat, säärihaavat ja diabeetikon jalkahaavat",
+    "Wound care nurse: pressure ulcers, leg ulcers and dressings",
+    "Säärihaavat ja painehaavat, wound dressing at home",
+]
 
 
 def test_the_profile_tab_shows_unserved_demand_near_your_strengths(
     page: Any, live: str, velho: Velho, tmp_path: Path
 ) -> None:
+    # Wound nurses enough that a vague line sits below the third of them on every wound request.
+    for n, line in enumerate(NURSES):
+        put(velho, f"emp-nurse-{n}", f"Nurse {n}", [line], unit="Kotihoito")
     asker = token(live, "req-1")
     for text in REQUESTS:
         assert httpx.post(f"{live}/v1/match", json={"text": text, "k": 3}, headers=asker, timeout=30).status_code == 200

@@ -12,29 +12,33 @@ from matcher.insights.store import STRENGTHS
 SHARE = 0.2
 
 
-def test_related_starts_exactly_at_the_share_of_the_best_and_stops_below_the_best() -> None:
-    best = np.array([0.6, 0.6, 0.6, 0.6, 0.6])
-    relevance = np.array([SHARE * 0.6 - 1e-6, SHARE * 0.6 + 1e-6, 0.6 - 1e-6, 0.6, 0.7])
-    out = related_but_unshown(relevance, best, np.zeros(5, bool), share=SHARE)
-    # Just below the share: unrelated. Just above it and just below the best: related. At or above
-    # the best: the profile text already puts them first, so there is nothing to say more plainly.
+def test_related_starts_exactly_at_the_share_of_the_best_and_stops_above_the_kth_best() -> None:
+    best, kth = np.full(5, 0.6), np.full(5, 0.4)
+    relevance = np.array([SHARE * 0.6 - 1e-6, SHARE * 0.6 + 1e-6, 0.4, 0.4 + 1e-6, 0.7])
+    out = related_but_unshown(relevance, best, kth, np.zeros(5, bool), share=SHARE)
+    # Just below the share: unrelated. From the share up to the k-th best other result: related and
+    # still not shown by the profile as it stands. Above the k-th best: the profile would be shown
+    # there now, so there is nothing left to say more plainly.
     assert out.tolist() == [False, True, True, False, False]
 
 
 def test_the_share_is_relative_to_each_request_s_best() -> None:
     relevance = np.array([0.15, 0.15])
-    out = related_but_unshown(relevance, np.array([0.7, 0.5]), np.zeros(2, bool), share=0.25)
+    out = related_but_unshown(relevance, np.array([0.7, 0.5]), np.array([0.4, 0.4]), np.zeros(2, bool), share=0.25)
     assert out.tolist() == [False, True]  # 0.15 < 0.25 × 0.7, but ≥ 0.25 × 0.5
 
 
 def test_whoever_was_shown_is_never_prompted() -> None:
-    out = related_but_unshown(np.array([0.3, 0.3]), np.array([0.6, 0.6]), np.array([True, False]), share=SHARE)
+    best, kth = np.array([0.6, 0.6]), np.array([0.5, 0.5])
+    out = related_but_unshown(np.array([0.3, 0.3]), best, kth, np.array([True, False]), share=SHARE)
     assert out.tolist() == [False, True]
 
 
-def test_a_request_that_returned_nobody_counts_for_anyone_related_at_all() -> None:
-    out = related_but_unshown(np.array([0.05, 0.0]), np.array([np.nan, np.nan]), np.zeros(2, bool), share=SHARE)
-    assert out.tolist() == [True, False]
+def test_a_request_with_fewer_than_k_other_results_never_counts() -> None:
+    # With fewer than k others (a small organisation, narrow filters) the profile would be shown now.
+    best, kth = np.array([np.nan, 0.6]), np.array([np.nan, np.nan])
+    out = related_but_unshown(np.array([0.3, 0.3]), best, kth, np.zeros(2, bool), share=SHARE)
+    assert out.tolist() == [False, False]
 
 
 def outcomes(rows: list[int], accepted: list[bool], scores: list[int]) -> Outcomes:
