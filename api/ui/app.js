@@ -209,6 +209,16 @@ function strengthRow(strength, n) {
   return row;
 }
 
+// A new, empty strength row, focused; a prompt passes its topic as the hint of what to write.
+function addStrength(hint) {
+  const list = $("#p-strengths");
+  const row = strengthRow({ text: "" }, list.children.length + 1);
+  const input = row.querySelector("input");
+  if (hint) input.placeholder = t("promptsPlaceholder", { topic: hint });
+  list.append(row);
+  input.focus();
+}
+
 function renumber() {
   [...$("#p-strengths").children].forEach((row, i) => {
     row.querySelector("label").textContent = t("strengthText", { n: i + 1 });
@@ -227,7 +237,7 @@ function fillProfile() {
   $("#p-capacity").value = me.capacity;
   $("#p-visible").checked = me.visible;
   previewDraft(0);
-  loadPrompts();
+  loadPrompts(addStrength);
 }
 
 function draftStrengths() {
@@ -410,12 +420,7 @@ function start() {
   $("#find-form").addEventListener("submit", findHelp);
   $("#profile-form").addEventListener("submit", saveProfile);
   $("#p-strengths").addEventListener("input", () => previewDraft());
-  $("#add-strength").addEventListener("click", () => {
-    const list = $("#p-strengths");
-    const row = strengthRow({ text: "" }, list.children.length + 1);
-    list.append(row);
-    row.querySelector("input").focus();
-  });
+  $("#add-strength").addEventListener("click", () => addStrength());
   $("#reload-offers").addEventListener("click", () => loadOffers().catch(fail));
   if (sessionStorage.getItem("velho.token")) signIn(sessionStorage.getItem("velho.token"));
   else showSignIn();

@@ -58,6 +58,15 @@ def test_the_profile_tab_shows_unserved_demand_near_your_strengths(
     assert first["reason"]["fi"] in items.first.inner_text() and VAGUE in items.first.inner_text()
     assert not [t for t in REQUESTS if t in page.content()]
 
+    # Acting on it opens an empty strength row, focused, with the topic as the hint; nothing is saved.
+    before = httpx.get(f"{live}/v1/me", headers=token(live, "emp-vague")).json()
+    items.first.get_by_role("button").click()
+    rows = page.locator("#p-strengths input")
+    assert rows.count() == 2 and rows.nth(1).input_value() == ""
+    assert first["label"]["fi"] in (rows.nth(1).get_attribute("placeholder") or "")
+    assert page.evaluate("document.activeElement === document.querySelectorAll('#p-strengths input')[1]")
+    assert httpx.get(f"{live}/v1/me", headers=token(live, "emp-vague")).json() == before
+
     assert serious_accessibility_violations(page) == []
     page.screenshot(path=str(tmp_path / "prompts-desktop.png"), full_page=True)
     page.set_viewport_size(PHONE)
