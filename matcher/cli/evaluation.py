@@ -56,6 +56,9 @@ def simulate(
     seeds: Annotated[str, typer.Option(help="comma-separated seeds; the table gives mean [min–max]")] = "11",
     feedback: Annotated[bool, typer.Option("--feedback/--no-feedback", help="feedback effects on or off")] = True,
     compare_runs: Annotated[bool, typer.Option("--compare", help="also run the same streams without feedback")] = False,
+    prompts: Annotated[
+        bool, typer.Option("--prompts/--no-prompts", help="people read their demand prompts weekly (feedback runs)")
+    ] = True,
     jobs: Annotated[int, typer.Option(min=1, help="runs in parallel processes")] = 1,
     set_: Annotated[list[str] | None, typer.Option("--set", help="a feedback weight for this run, NAME=VALUE")] = None,
     out: Annotated[Path | None, typer.Option(help="keep the simulation databases here")] = None,
@@ -79,10 +82,18 @@ def simulate(
         requests=requests,
         window=window,
         feedback=feedback,
+        prompts=prompts,
         overrides=overrides,
         cache_dir=load_settings().cache_dir,  # the demo's texts are encoded once, then cached
     )
     work = out or Path(tempfile.mkdtemp(prefix="velho-sim-"))
+    if feedback and prompts:
+        typer.echo(
+            f"demand prompts: every {config.prompt_days:g} days, uptake {config.prompt_uptake:g}, "
+            f"false claims {config.prompt_false_claim:g}"
+        )
+    else:
+        typer.echo("demand prompts: off")
 
     def done(result: SeedResult) -> None:
         typer.echo(f"seed {result.seed}, feedback {'on' if result.feedback else 'off'}: {result.seconds:.0f} s")

@@ -90,6 +90,14 @@ def test_simulate_prints_the_window_table(env: Path) -> None:
     rows = [line.split() for line in result.output.splitlines() if line.strip()[:2] in ("1 ", "2 ")]
     assert [r[0] for r in rows] == ["1", "2"]
     assert all(0 <= float(r[1]) <= 1 for r in rows)  # precision@1 of each window
+    assert "demand prompts: every 7 days, uptake 0.5, false claims 0.02" in result.output
+
+
+def test_simulate_without_demand_prompts(env: Path) -> None:
+    args = ["simulate", "--requests", "20", "--window", "10", "--no-prompts", "--out", str(env / "sim")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "demand prompts: off" in result.output
 
 
 class TestModelPrepare:
