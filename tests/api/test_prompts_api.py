@@ -23,8 +23,6 @@ from matcher.matching.models import MatchResult
 from matcher.matching.schemas import MatchCreate
 from profiles.models import Employee
 
-WOUND_TOPIC = "Wound care and pressure ulcers"
-INTERPRETING_TOPIC = "Arabic and Somali interpreting"
 # Five declared colleagues per kind of demand, so a newcomer's vague line sits below the third.
 STAFF = [
     ("nurse", "Hanna Haava", ["Haavanhoito ja painehaavojen ehkäisy", "Wound care and pressure ulcers"]),
