@@ -17,16 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import numpy.typing as npt
 from sqlalchemy.orm import Session
 
 from embeddings.encoder import Encoder
-from embeddings.language import detect_language
-from matcher.insights.period import Period
+from matcher.insights.recent import kth_best, score_recent
 from matcher.insights.schemas import LabelRead, PeriodRead, PreviewCreate, PreviewRead, PreviewTopicRead
 from matcher.insights.service import InsightsService
 from matcher.insights.store import TOP
-from matcher.matching.ranking import relevance_rows
 from matcher.matching.weights import RankingWeights
 from profiles.errors import ProfileNotFound
 from profiles.repository import ProfileRepository
@@ -36,16 +33,6 @@ METHOD = (
     "requests by others with the ranking's relevance aggregation; found = beats the k-th other result's "
     "relevance and is not weak; feedback components, evidence statements and request filters are left out"
 )
-
-
-def kth_best(values: npt.ArrayLike, k: int) -> npt.NDArray[np.float64]:
-    """The k-th largest value of each row, NaN ignored; NaN where a row has fewer than k values."""
-    array = np.asarray(values, dtype=np.float64)
-    filled = np.where(np.isnan(array), -np.inf, array)
-    if filled.shape[1] < k:
-        return np.full(filled.shape[0], np.nan)
-    kth = -np.sort(-filled, axis=1)[:, k - 1]
-    return np.where(np.isneginf(kth), np.nan, kth)
 
 
 class ProfilePreview:
@@ -74,20 +61,12 @@ class ProfilePreview:
             raise ProfileNotFound(f"no employee {employee_id}")
         w = self.weights()
         min_group = self.insights.rules.min_group_size
-        period = Period.of(None, None)
-        centering = self.insights.centering()
-        languages = [s.language or detect_language(s.text) for s in draft.strengths]
-        raw = self.encoder.encode_documents([s.text for s in draft.strengths])
-        vectors = np.asarray(centering.apply(raw, languages), dtype=np.float32)
-
-        view = self.insights.store.view(session, self.insights.index())
-        recent = view.rows_between(period.since, period.until)
-        if employee_id in view.requesters:
-            recent &= view.requester != view.requesters.index(employee_id)
-        rows = np.flatnonzero(recent)
-        relevance = relevance_rows(view.vectors[rows] @ vectors.T, [s.level for s in draft.strengths], w)
-        others = np.where(view.ranked[rows] == employee.id, np.nan, view.relevance[rows])
-        threshold = kth_best(others, k)
+        scored = score_recent(
+            session, self.insights, self.encoder, w,
+            external_id=employee_id, employee_id=employee.id, statements=draft.strengths,
+        )  # fmt: skip
+        view, period, rows, relevance = scored.view, scored.period, scored.rows, scored.relevance
+        threshold = kth_best(scored.others, k)
         found = (relevance >= w.strength_weak) & (np.isnan(threshold) | (relevance > threshold))
         found_now = (view.top_employee[rows, :k] == employee.id).any(axis=1)
 

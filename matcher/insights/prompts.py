@@ -26,14 +26,12 @@ import numpy.typing as npt
 from sqlalchemy.orm import Session
 
 from embeddings.encoder import Encoder
-from embeddings.language import detect_language
 from matcher.insights.outcomes import Outcomes
 from matcher.insights.period import Period
-from matcher.insights.preview import kth_best
+from matcher.insights.recent import kth_best, score_recent
 from matcher.insights.schemas import LabelRead, PeriodRead, PromptRead, PromptsRead
 from matcher.insights.service import InsightsService
 from matcher.insights.store import STRENGTHS, TOP
-from matcher.matching.ranking import relevance_rows
 from matcher.matching.weights import RankingWeights
 from profiles.errors import ProfileNotFound
 from profiles.models import StatementKind
@@ -117,32 +115,30 @@ class DemandPrompts:
         employee = self.profiles.get_by_external_id(session, external_id=employee_id)
         if employee is None:
             raise ProfileNotFound(f"no employee {employee_id}")
-        period = Period.of(None, None)
         min_group = self.insights.rules.min_group_size
         declared = sorted(
             (s for s in employee.statements if s.kind == StatementKind.declared), key=lambda s: s.position
         )
-        view = self.insights.store.view(session, self.insights.index())
-        recent = view.rows_between(period.since, period.until)
-        if employee_id in view.requesters:
-            recent &= view.requester != view.requesters.index(employee_id)
-        rows = np.flatnonzero(recent)
-        empty = PromptsRead(
-            period=PeriodRead(since=period.since, until=period.until),
-            prompts=[],
-            hidden_topics=0,
-            min_group_size=min_group,
-            method=METHOD,
-        )
-        if not declared or len(rows) == 0 or not employee.visible:
-            return empty  # a hidden profile is found by nobody, whatever it says
-        languages = [s.language or detect_language(s.text) for s in declared]
-        raw = self.encoder.encode_documents([s.text for s in declared])
-        vectors = np.asarray(self.insights.centering().apply(raw, languages), dtype=np.float32)
-        sims = view.vectors[rows] @ vectors.T
-        relevance = relevance_rows(sims, [s.level for s in declared], self.weights())
-        # The employee's own stored results (ranks beyond the top k) are left out of "the others".
-        others = np.where(view.ranked[rows] == employee.id, np.nan, view.relevance[rows])
+
+        def answer(period: Period, prompts: list[PromptRead], hidden: int = 0, more: int = 0) -> PromptsRead:
+            return PromptsRead(
+                period=PeriodRead(since=period.since, until=period.until),
+                prompts=prompts,
+                hidden_topics=hidden,
+                more_topics=more,
+                min_group_size=min_group,
+                method=METHOD,
+            )
+
+        if not declared or not employee.visible:
+            return answer(Period.of(None, None), [])  # a hidden profile is found by nobody, whatever it says
+        scored = score_recent(
+            session, self.insights, self.encoder, self.weights(),
+            external_id=employee_id, employee_id=employee.id, statements=declared,
+        )  # fmt: skip
+        view, rows, sims, relevance, others = scored.view, scored.rows, scored.sims, scored.relevance, scored.others
+        if len(rows) == 0:
+            return answer(scored.period, [])
         best = np.where(np.isnan(others).all(axis=1), np.nan, np.nanmax(np.nan_to_num(others, nan=-np.inf), axis=1))
         shown = (view.ranked[rows, :k] == employee.id).any(axis=1)
         unserved = not_well_served(view.strength, view.outcomes, len(view.topics), self.insights.rules.well_rated)
@@ -191,4 +187,4 @@ class DemandPrompts:
                     ),
                 )
             )
-        return empty.model_copy(update={"prompts": prompts, "hidden_topics": hidden, "more_topics": more})
+        return answer(scored.period, prompts, hidden, more)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from matcher.insights.distribution import lorenz
-from matcher.insights.preview import kth_best
+from matcher.insights.recent import kth_best
 from matcher.matching.ranking import StatementHit, relevance, relevance_rows
 from matcher.matching.weights import RankingWeights
 
