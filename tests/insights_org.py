@@ -47,6 +47,14 @@ WOUNDS = [
     "wound dressing advice for home care",
     "haavasidosten vaihto ja haavan puhdistus",
 ]
+# More wound demand, for tests that need a topic well above the minimum group.
+MORE_WOUNDS = [
+    "painehaavan hoito vuodepotilaalla kotona",
+    "säärihaavan sidokset ja puhdistus kotikäynnillä",
+    "haavanhoitotuotteiden valinta kotihoidossa",
+    "wound care for a diabetic foot ulcer",
+    "how to dress a pressure ulcer at home",
+]
 INTERPRETING = [
     "asiakas puhuu vain arabiaa, tarvitsen tulkin",
     "need an Arabic interpreter for a client meeting",
@@ -77,7 +85,7 @@ def _file(velho: Velho, text: str, requester: str) -> str:
         return velho.matching.match(s, MatchCreate(text=text, k=3, requester_id=requester)).request_id
 
 
-def _help(velho: Velho, request_id: str, provider: str, *, score: int | None, accept: bool = True) -> None:
+def help_with(velho: Velho, request_id: str, provider: str, *, score: int | None, accept: bool = True) -> None:
     with velho.session() as s:
         e, _ = velho.engagements.propose(s, request_id=request_id, provider_id=provider, actor=ADMIN)
         eid = e.id
@@ -136,11 +144,11 @@ def build_org(velho: Velho) -> Org:
     _set(velho, o.requests["wounds"], best_strength="weak")
     _set(velho, o.requests["interpreting"], best_strength="strong")
     for rid in o.requests["excel"][:5]:
-        _help(velho, rid, "excel", score=5)
-    _help(velho, o.requests["wounds"][0], "nurse", score=5)
-    _help(velho, o.requests["wounds"][1], "nurse", score=4)
-    _help(velho, o.requests["interpreting"][0], "tulkki", score=None)
-    _help(velho, o.requests["interpreting"][1], "secret", score=None, accept=False)
+        help_with(velho, rid, "excel", score=5)
+    help_with(velho, o.requests["wounds"][0], "nurse", score=5)
+    help_with(velho, o.requests["wounds"][1], "nurse", score=4)
+    help_with(velho, o.requests["interpreting"][0], "tulkki", score=None)
+    help_with(velho, o.requests["interpreting"][1], "secret", score=None, accept=False)
     # Then the interpreter colleague hides their profile: they must vanish from every insight.
     put(velho, "secret", "Salla Salainen", ["Arabian ja somalin tulkkaus asiakkaille"], unit="Kotihoito", visible=False)
     return o
@@ -162,13 +170,17 @@ def org_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="module", name="org")
-def org_fixture(org_settings: Settings, encoder: Encoder, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Org]:
-    """The organisation, built once per module, for tests that only read it."""
+def org_fixture(
+    request: pytest.FixtureRequest, org_settings: Settings, encoder: Encoder, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Org]:
+    """The organisation, built once per module, for tests that only read it; a module may name
+    another builder as `BUILD_ORG`."""
+    builder = getattr(request.module, "BUILD_ORG", build_org)
     with fresh_database(tmp_path_factory.mktemp("org-db")) as engine:
         velho = build(org_settings, encoder=encoder, engine=engine)
         velho.start()
         try:
-            yield build_org(velho)
+            yield builder(velho)
         finally:
             velho.close()
 

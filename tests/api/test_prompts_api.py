@@ -4,21 +4,27 @@ recent demand near an employee's own strengths that found no well-rated help, as
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import jwt
-import pytest
 from builders import put
-from conftest import ADMIN_TOKEN, fresh_database
+from conftest import ADMIN_TOKEN
 from fastapi.testclient import TestClient
-from insights_org import EXCEL, INTERPRETING, ORG_JWT_SECRET, WOUNDS, Org, _help
+from insights_org import (  # noqa: F401  (the fixtures; BUILD_ORG below)
+    EXCEL,
+    INTERPRETING,
+    MORE_WOUNDS,
+    ORG_JWT_SECRET,
+    WOUNDS,
+    Org,
+    help_with,
+    org_client_fixture,
+    org_fixture,
+    org_settings,
+)
 from sqlalchemy import select
 
-from api.app import create_app
-from embeddings.encoder import Encoder
-from matcher.app.settings import Settings
-from matcher.app.wiring import Velho, build
+from matcher.app.wiring import Velho
 from matcher.matching.models import MatchResult
 from matcher.matching.schemas import MatchCreate
 from profiles.models import Employee
@@ -38,13 +44,6 @@ STAFF = [
     ("excel", "Eero Excel", ["Excelin pivot-taulukot ja makrot", "Excel pivot tables and macros"]),
     ("garden", "Gunnar Garden", ["Puutarhanhoito ja kasvimaat"]),
     ("asker", "Aino Asiakas", ["Kirjanpito ja laskutus"]),
-]
-MORE_WOUNDS = [
-    "painehaavan hoito vuodepotilaalla kotona",
-    "säärihaavan sidokset ja puhdistus kotikäynnillä",
-    "haavanhoitotuotteiden valinta kotihoidossa",
-    "wound care for a diabetic foot ulcer",
-    "how to dress a pressure ulcer at home",
 ]
 VAGUE_WOUNDS = "Ihon hoito ja ikäihmisten kotikäynnit"
 VAGUE_ARABIC = "Arabian kielen alkeet ja kulttuurituntemus"
@@ -91,17 +90,6 @@ def wound_prompts(out: dict[str, object]) -> list[dict[str, object]]:
     return about(out, "wound", "haav")
 
 
-@pytest.fixture(scope="module")
-def org_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings verifying employee JWTs signed with `ORG_JWT_SECRET`."""
-    return Settings(  # type: ignore[call-arg]
-        data_dir=tmp_path_factory.mktemp("prompts") / "data",
-        admin_token=ADMIN_TOKEN,
-        jwt_secret=ORG_JWT_SECRET,
-        _env_file=None,
-    )
-
-
 def build_org(velho: Velho) -> Org:
     """Demand filed and partly answered, then newcomers whose vague lines were never shown for it.
 
@@ -118,32 +106,17 @@ def build_org(velho: Velho) -> Org:
     o.texts = EXCEL + WOUNDS + MORE_WOUNDS + INTERPRETING
     for name, rid, score in (("wounds", 0, 5), ("wounds", 1, 4), ("interpreting", 0, 5)):
         request = o.requests[name][rid]
-        _help(velho, request, first_result(velho, request), score=score)
+        help_with(velho, request, first_result(velho, request), score=score)
     request = o.requests["interpreting"][1]
-    _help(velho, request, first_result(velho, request), score=None, accept=False)
+    help_with(velho, request, first_result(velho, request), score=None, accept=False)
     for rid in o.requests["excel"][:5]:
-        _help(velho, rid, "excel", score=5)
+        help_with(velho, rid, "excel", score=5)
     put(velho, "homecare", "Kaisa Kotihoito", [VAGUE_WOUNDS], unit="Kotihoito")
     put(velho, "traveller", "Tapio Matkaaja", [VAGUE_ARABIC], unit="Talous")
     return o
 
 
-@pytest.fixture(scope="module")
-def org(org_settings: Settings, encoder: Encoder, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Org]:
-    """The organisation, built once, for the tests that only read it."""
-    with fresh_database(tmp_path_factory.mktemp("prompts-db")) as engine:
-        velho = build(org_settings, encoder=encoder, engine=engine)
-        velho.start()
-        try:
-            yield build_org(velho)
-        finally:
-            velho.close()
-
-
-@pytest.fixture
-def client(org_settings: Settings, org: Org) -> Iterator[TestClient]:
-    with TestClient(create_app(org_settings, velho=org.velho)) as c:
-        yield c
+BUILD_ORG = build_org  # the shared `org` fixture builds this module's organisation
 
 
 class TestPrompts:
@@ -215,7 +188,7 @@ class TestAfterwards:
         own = build_org(velho)
         assert wound_prompts(service_prompts(velho, "homecare"))
         for rid in own.requests["wounds"][2:]:
-            _help(velho, rid, first_result(velho, rid), score=5)
+            help_with(velho, rid, first_result(velho, rid), score=5)
         assert not wound_prompts(service_prompts(velho, "homecare"))
 
     def test_saying_it_plainly_ends_the_prompt(self, velho: Velho) -> None:

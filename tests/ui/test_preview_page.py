@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from insights_org import EXCEL, WOUNDS
+from insights_org import EXCEL, MORE_WOUNDS, WOUNDS
 from ui.browser import PHONE, serious_accessibility_violations, sign_in, token
 
 pytestmark = pytest.mark.no_postgres
@@ -16,14 +16,6 @@ pytestmark = pytest.mark.no_postgres
 # Half the wound requests are in English: the draft says it in both languages, as bilingual staff do.
 DRAFT = ["haavanhoito, painehaavat ja haavasidokset kotikäynneillä", "wound care, pressure ulcers and dressings"]
 
-# More wound demand, so its topic holds at least five requests (smaller groups are never shown).
-MORE_WOUNDS = [
-    "painehaavan hoito vuodepotilaalla kotona",
-    "säärihaavan sidokset ja puhdistus kotikäynnillä",
-    "haavanhoitotuotteiden valinta kotihoidossa",
-    "wound care for a diabetic foot ulcer",
-    "how to dress a pressure ulcer at home",
-]
 REQUESTS = EXCEL + WOUNDS + MORE_WOUNDS
 
 

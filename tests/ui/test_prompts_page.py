@@ -9,20 +9,13 @@ from typing import Any
 import httpx
 import pytest
 from builders import put
-from insights_org import EXCEL, WOUNDS
+from insights_org import EXCEL, MORE_WOUNDS, WOUNDS
 from ui.browser import PHONE, serious_accessibility_violations, sign_in, token
 
 from matcher.app.wiring import Velho
 
 pytestmark = pytest.mark.no_postgres
 
-MORE_WOUNDS = [
-    "painehaavan hoito vuodepotilaalla kotona",
-    "säärihaavan sidokset ja puhdistus kotikäynnillä",
-    "haavanhoitotuotteiden valinta kotihoidossa",
-    "wound care for a diabetic foot ulcer",
-    "how to dress a pressure ulcer at home",
-]
 REQUESTS = EXCEL + WOUNDS + MORE_WOUNDS
 VAGUE = "Ihon hoito ja ikäihmisten kotikäynnit"
 NURSES = [
