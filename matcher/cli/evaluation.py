@@ -59,6 +59,9 @@ def simulate(
     prompts: Annotated[
         bool, typer.Option("--prompts/--no-prompts", help="people read their demand prompts weekly (feedback runs)")
     ] = True,
+    choice: Annotated[
+        str, typer.Option(help="how requesters pick whom to offer to: position (1/rank) or first (always #1)")
+    ] = "position",
     jobs: Annotated[int, typer.Option(min=1, help="runs in parallel processes")] = 1,
     set_: Annotated[list[str] | None, typer.Option("--set", help="a feedback weight for this run, NAME=VALUE")] = None,
     out: Annotated[Path | None, typer.Option(help="keep the simulation databases here")] = None,
@@ -72,6 +75,8 @@ def simulate(
 
     if scenario not in ("grid", "demo"):
         fail(f"unknown scenario {scenario!r}: grid or demo")
+    if choice not in ("position", "first"):
+        fail(f"unknown choice {choice!r}: position or first")
     try:
         seed_list = [int(s) for s in seeds.split(",") if s.strip()]
         overrides = tuple(_override(item) for item in set_ or [])
@@ -83,6 +88,7 @@ def simulate(
         window=window,
         feedback=feedback,
         prompts=prompts,
+        choice=choice,  # type: ignore[arg-type]
         overrides=overrides,
         cache_dir=load_settings().cache_dir,  # the demo's texts are encoded once, then cached
     )
@@ -94,6 +100,9 @@ def simulate(
         )
     else:
         typer.echo("demand prompts: off")
+    typer.echo(
+        "requesters offer to " + ("the first result left" if choice == "first" else "results by position (1/rank)")
+    )
 
     def done(result: SeedResult) -> None:
         typer.echo(f"seed {result.seed}, feedback {'on' if result.feedback else 'off'}: {result.seconds:.0f} s")

@@ -199,8 +199,12 @@ def demo_encoder(cache_dir: Path) -> Encoder:
     return CachedEncoder(build_encoder("e5", cache_dir=cache_dir), cache, cache_queries=True)
 
 
-def build_demo(seed: int, *, run_days: float, cache_dir: Path | None = None) -> Scenario:
-    """The seeded demo scenario; without `cache_dir` the texts are encoded into a fresh cache."""
+def build_demo(seed: int, *, run_days: float, cache_dir: Path | None = None, bystanders: int | None = None) -> Scenario:
+    """The seeded demo scenario; without `cache_dir` the texts are encoded into a fresh cache.
+
+    `bystanders` keeps only that many of the colleagues competent in no topic (a seeded sample),
+    for an organisation of the issue's size (~100 people) where a vague line has few rivals.
+    """
     rng = np.random.default_rng([seed, 7])
     rows = [json.loads(line) for line in organisation_path().read_text(encoding="utf-8").splitlines()]
     people: dict[str, SimPerson] = {}
@@ -233,6 +237,10 @@ def build_demo(seed: int, *, run_days: float, cache_dir: Path | None = None) -> 
         )
         joins = float(rng.uniform(0.2, 0.5)) * run_days
         people[eid] = SimPerson(eid, "newcomer", profile, {topic: float(rng.uniform(0.75, 1.0))}, 0.9, joins_day=joins)
+    if bystanders is not None:
+        others = sorted(eid for eid, p in people.items() if p.kind == "other")
+        dropped = set(others) - set(rng.permutation(others)[:bystanders].tolist())
+        people = {eid: p for eid, p in people.items() if eid not in dropped}
     for person in people.values():
         if person.accept_prob > 0 and rng.random() < AWAY_SHARE:
             start = float(rng.uniform(0.0, run_days))
@@ -251,8 +259,9 @@ def build_demo(seed: int, *, run_days: float, cache_dir: Path | None = None) -> 
         help_days=(1.0, 5.0),
         plain_claims=PLAIN,
         description=(
-            f"velho demo organisation ({len(rows)} people) + 7 newcomers, {len(topics)} topics (one per demo "
-            "request), per topic 2 hidden experts and 1 over-claimer added; the real e5 model"
+            f"velho demo organisation ({len(people) - len(topics)} of {len(rows)} people) + 7 newcomers, "
+            f"{len(topics)} topics (one per demo request), per topic 2 hidden experts and 1 over-claimer "
+            "added; the real e5 model"
         ),
     )
 

@@ -66,6 +66,10 @@ class SimConfig:
     feedback: bool = True
     requests_per_day: float | None = None  # None: the scenario's own rate
     max_tries: int = 3  # offers a requester makes before asking again
+    # How a requester picks whom to offer to: "position" draws rank r with weight 1/r; "first"
+    # always takes the best result left (moving down on a decline), as a frontend that
+    # proposes to #1 automatically would.
+    choice: Literal["position", "first"] = "position"
     offer_ttl_hours: float = 48.0
     rating_noise: float = 0.5
     load_aversion: float = 0.3  # acceptance falls by this share at full load
@@ -77,6 +81,8 @@ class SimConfig:
     prompt_share: float | None = None  # Settings.insights_prompt_share for this run (None: its default)
     # FeedbackWeights fields to change for this run (measurements of alternatives).
     overrides: tuple[tuple[str, Any], ...] = ()
+    # The demo scenario with only this many colleagues competent in no topic (None: all ~230).
+    bystanders: int | None = None
     # Embedding cache of the demo scenario, so each text is encoded once across runs.
     cache_dir: Path | None = None
 
@@ -141,7 +147,9 @@ def scenario_for(config: SimConfig) -> Scenario:
         from matcher.evaluation.demo_scenario import DEMO_RATE, build_demo
 
         rate = config.requests_per_day or DEMO_RATE
-        return build_demo(config.seed, run_days=config.requests / rate, cache_dir=config.cache_dir)
+        return build_demo(
+            config.seed, run_days=config.requests / rate, cache_dir=config.cache_dir, bystanders=config.bystanders
+        )
     from matcher.evaluation.topic_grid import GRID_RATE, build_grid
 
     rate = config.requests_per_day or GRID_RATE
@@ -378,6 +386,8 @@ class _Run:
             bias = np.array([1.0 / (rank + 1) for rank in range(len(left))])
             cut = np.cumsum(bias / bias.sum())
             pick = min(int(np.searchsorted(cut, draw(seed, "pick", i, attempt, t))), len(left) - 1)
+            if cfg.choice == "first":
+                pick = 0
             pid = left.pop(pick)
             try:
                 with self.velho.session() as s:

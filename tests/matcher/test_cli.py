@@ -100,6 +100,15 @@ def test_simulate_without_demand_prompts(env: Path) -> None:
     assert "demand prompts: off" in result.output
 
 
+def test_simulate_with_requesters_who_take_the_first_result(env: Path) -> None:
+    args = ["simulate", "--requests", "20", "--window", "10", "--choice", "first", "--out", str(env / "sim")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "requesters offer to the first result left" in result.output
+    wrong = CliRunner().invoke(app, [*args[:-2], "--choice", "random"])
+    assert wrong.exit_code == 1 and "unknown choice 'random'" in wrong.output
+
+
 class TestModelPrepare:
     def test_prepares_the_adapted_default(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, adapted_e5: object,
                                           e5_cache: Path) -> None:  # fmt: skip
