@@ -4,7 +4,8 @@ For each candidate of a request it computes the feedback components (in relevanc
 
 - `competence`: competence_weight × best relevance × (posterior mean − prior mean): what the
   provider's ratings on *similar* requests taught beyond what their profile promised;
-- `exploration`: the same scale × optimism drawn from that posterior (`effects.optimism`); under
+- `exploration`: the same scale × optimism drawn from that posterior (`effects.optimism`), only
+  for the plausible (at least `exploration_share` × the best relevance); under
   `thompson_full` it is θ − mean unclipped, so competence + exploration is the scale × (θ − prior
   mean) and a low draw may place someone lower (never below the relatedness boundary);
 - `quality` (global rating, off by default), `responsiveness`, `load`;
@@ -94,7 +95,7 @@ def score_candidates(
         belief = beliefs[v.employee_id]
         competence = scale * w.competence_weight * (belief.mean - belief.prior_mean)
         explore = 0.0
-        if related and onset > 0:
+        if related and onset > 0 and v.relevance >= w.exploration_share * best:  # the plausible only
             explore = (
                 scale
                 * w.competence_weight

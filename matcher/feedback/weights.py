@@ -39,8 +39,11 @@ class FeedbackWeights(BaseModel):
     evidence_max_per_provider: int = Field(default=20, ge=1)
     # Load: open engagements (proposed + accepted) at capacity exclude the provider; from
     # `load_start` of capacity the penalty rises linearly toward `load_weight` (reached at capacity).
+    # 0.15: enough for a loaded proven expert (evidence lifts them ~0.3 above a plainly declared
+    # colleague on e5) to yield to the next good person before capacity shuts them out; 0.04 left
+    # the demo simulation's concentration untouched (feedback/README.md).
     load_start: float = Field(default=0.3, ge=0, lt=1)
-    load_weight: float = Field(default=0.04, ge=0)
+    load_weight: float = Field(default=0.15, ge=0)
     # Competence posterior per provider for this request: Beta prior of `competence_prior_strength`
     # pseudo-ratings; its mean is the organisation's mean rating for the best match, lower by
     # `competence_prior_slope` per unit of relevance share below the best (never below the floor).
@@ -67,6 +70,11 @@ class FeedbackWeights(BaseModel):
     # Not adopted: on the demo's held-out seeds newcomers waited longer (6.4 days against 5.3) and
     # fewer hidden experts were engaged (0.48 against 0.52); numbers in feedback/README.md.
     exploration_policy: Policy = "thompson"
+    # Only candidates with at least this share of the best relevance get an exploration draw (never
+    # below `related_share`). On e5 a request has dozens of colleagues at 0.2–0.4 of the best, and
+    # the highest of their many draws kept beating one plausible unproven person (a newcomer with a
+    # plain line); below the share only ratings on similar requests can lift someone.
+    exploration_share: float = Field(default=0.4, ge=0, lt=1)
     exploration_ucb_z: float = Field(default=1.0, ge=0)
     exploration_seed: int = 0
     # Exploration grows with what is known about requests like this one: × min(1, the candidates'

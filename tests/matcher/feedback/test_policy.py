@@ -52,7 +52,10 @@ def policy(request: pytest.FixtureRequest) -> FeedbackWeights:
 
 
 class TestNeverLiftsTheUnrelated:
+    # Exploration reaches down to the relatedness boundary here (exploration_share 0), so the
+    # boundary itself is what is tested, with draws on both sides of it.
     def test_no_positive_component_below_the_boundary(self, policy: FeedbackWeights) -> None:
+        policy = policy.model_copy(update={"exploration_share": 0.0})
         rng = np.random.default_rng(1)
         lifted_just_inside = 0
         for draw in range(300):
@@ -74,6 +77,7 @@ class TestNeverLiftsTheUnrelated:
     def test_an_unrelated_person_never_ranks_above_a_related_one_without_a_poor_record(
         self, policy: FeedbackWeights
     ) -> None:
+        policy = policy.model_copy(update={"exploration_share": 0.0})
         rng = np.random.default_rng(2)
         for draw in range(300):
             # No load, no declines: nothing may push a related person down, only exploration lifts.
@@ -130,6 +134,54 @@ class TestExploration:
         greedy = W.model_copy(update={"exploration_policy": "greedy"})
         views = pool(np.random.default_rng(4))
         assert all(s.components["exploration"] == 0 for s in scored(views, greedy).values())
+
+
+class TestExplorationShare:
+    """Only the plausible (at least `exploration_share` × the best relevance) get exploration draws."""
+
+    EDGE = W.exploration_share * 0.9  # the best candidate below has relevance 0.9
+
+    def views(self, history: list[tuple[float, int]]) -> list[ProviderView]:
+        # Someone rated on similar requests, so exploration is at full strength (onset).
+        return [
+            ProviderView(1, 0.9, history=[(0.9, 5)] * 3),
+            ProviderView(2, self.EDGE + 1e-6, history=history),
+            ProviderView(3, self.EDGE - 1e-6, history=history),
+        ]
+
+    @pytest.mark.parametrize("history", [[], [(0.9, 4)], [(0.9, 5)] * 30], ids=["none", "few", "many"])
+    def test_just_above_the_share_explores_just_below_never(self, history: list[tuple[float, int]]) -> None:
+        above = 0
+        for draw in range(300):
+            out = scored(self.views(history), draw=draw)
+            assert out[3].related and out[3].components["exploration"] == 0.0
+            above += out[2].components["exploration"] > 0
+        assert above > 30  # a real chance, not a rule that never fires
+
+    def test_below_the_share_ratings_on_similar_requests_still_lift(self) -> None:
+        out = scored(self.views([(0.9, 5)] * 5))
+        assert out[3].components["exploration"] == 0.0 and out[3].components["competence"] > 0.05
+
+    def test_never_below_the_relatedness_boundary(self) -> None:
+        wide = W.model_copy(update={"exploration_share": 0.05})
+        faint = ProviderView(2, W.related_share * 0.9 - 1e-6)
+        for draw in range(300):
+            out = scored([ProviderView(1, 0.9, history=[(0.9, 5)] * 3), faint], wide, draw=draw)
+            assert all(value <= 0 for value in out[2].components.values())
+
+    def test_a_plausible_newcomer_beats_the_crowd_of_faint_colleagues_more_often(self) -> None:
+        # A proven expert, a newcomer with a plain line at 0.6 of the best and 40 colleagues at
+        # 0.2–0.39: with draws for all of them, the crowd's highest draw pushes the newcomer down.
+        expert = ProviderView(1, 0.9, history=[(0.9, 5)] * 3)
+        newcomer = ProviderView(2, 0.54)
+        crowd = [ProviderView(10 + i, 0.9 * (0.2 + 0.19 * i / 39)) for i in range(40)]
+
+        def newcomer_in_top3(w: FeedbackWeights) -> int:
+            return sum(
+                2 in [s.employee_id for s in order(scored([expert, newcomer, *crowd], w, d))[:3]] for d in range(300)
+            )
+
+        assert newcomer_in_top3(W) > newcomer_in_top3(W.model_copy(update={"exploration_share": 0.0})) + 30
 
 
 class TestThompsonFull:
