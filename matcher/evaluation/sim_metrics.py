@@ -274,3 +274,47 @@ def window_table(on: Sequence[WindowMetrics], off: Sequence[WindowMetrics] | Non
         cells = [f"{getattr(a, k):5.2f} {getattr(b, k):5.2f}" if b else f"{getattr(a, k):5.2f}   -  " for k in keys]
         lines.append(f"{a.index:>6} " + " ".join(cells))
     return "\n".join(lines)
+
+
+PAIRED = (
+    ("precision@1, last window", "precision_at_1", ".3f"),
+    ("hidden experts engaged", "hidden_engaged", ".3f"),
+    ("their mean rating", "hidden_rating", ".2f"),
+    ("exposure Gini among the competent", "gini_competent", ".3f"),
+    ("newcomers' median days", "newcomer_days", ".2f"),
+    ("found a competent provider, last window", "found_share", ".3f"),
+)
+
+
+def paired_difference(before: Sequence[float], after: Sequence[float]) -> tuple[float, float, int]:
+    """Mean of after − before over the pairs where both are numbers, its standard error, and the pairs."""
+    d = np.asarray([b - a for a, b in zip(before, after, strict=True) if not (math.isnan(a) or math.isnan(b))])
+    if len(d) == 0:
+        return float("nan"), float("nan"), 0
+    se = float(d.std(ddof=1) / math.sqrt(len(d))) if len(d) > 1 else float("nan")
+    return float(d.mean()), se, len(d)
+
+
+def paired_table(before: dict[int, Summary], after: dict[int, Summary]) -> str:
+    """Two variants on the same seeds: means and the per-seed paired difference ± its standard error.
+
+    The simulation is chaotic (one engagement more changes every later ranking), so a variant's
+    effect shows only against the noise between seeds; pairing by seed removes the part that
+    comes from the seed's own request stream and population.
+    """
+    seeds = sorted(set(before) & set(after))
+    lines = [
+        f"| measure ({len(seeds)} seeds) | before | after | after − before |",
+        "|---|---|---|---|",
+    ]
+    for name, key, fmt in PAIRED:
+        a = [getattr(before[s], key) for s in seeds]
+        b = [getattr(after[s], key) for s in seeds]
+        diff, se, n = paired_difference(a, b)
+        change = "–" if n == 0 else f"{diff:+{fmt}} ± {_num(se, fmt)} (n={n})"
+        lines.append(f"| {name} | {_num(spread(a)[0], fmt)} | {_num(spread(b)[0], fmt)} | {change} |")
+    return "\n".join(lines)
+
+
+def _num(x: float, fmt: str) -> str:
+    return "–" if math.isnan(x) else f"{x:{fmt}}"

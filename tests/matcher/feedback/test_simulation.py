@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from matcher.evaluation.sim_metrics import gini, hidden_discovery_curve, lorenz, summarise, window_metrics
+from matcher.evaluation.sim_metrics import (
+    Summary,
+    gini,
+    hidden_discovery_curve,
+    lorenz,
+    paired_difference,
+    paired_table,
+    summarise,
+    window_metrics,
+)
 from matcher.evaluation.simulation import RunLog, SimConfig, compare, run_simulation
 
 SMALL = SimConfig(scenario="grid", requests=300, window=100, seed=21)
@@ -52,6 +61,21 @@ def test_gini_and_lorenz() -> None:
     assert gini([0, 0]) == 0.0
     x, y = lorenz([0, 0, 0, 4])
     assert x == [0.0, 0.25, 0.5, 0.75, 1.0] and y == [0.0, 0.0, 0.0, 0.0, 1.0]
+
+
+def test_paired_differences_by_seed() -> None:
+    diff, se, n = paired_difference([0.5, 0.6, float("nan"), 0.4], [0.6, 0.6, 0.9, 0.6])
+    assert n == 3 and diff == pytest.approx(0.1) and se == pytest.approx(0.1 / 3**0.5)
+    assert paired_difference([float("nan")], [1.0])[2] == 0
+
+    def run(engaged: float) -> Summary:
+        nan = float("nan")
+        return Summary(0.9, 0.7, 0.6, 4.0, 0.5, engaged, nan, 0.3, 0, 1.0, 2.0, 0)
+
+    table = paired_table({1: run(0.5), 2: run(0.6), 3: run(0.7)}, {1: run(0.6), 2: run(0.8), 4: run(0.1)})
+    assert "| measure (2 seeds) |" in table  # only the seeds both sides ran
+    assert "| hidden experts engaged | 0.550 | 0.700 | +0.150 ± 0.050 (n=2) |" in table
+    assert "| their mean rating | – | – | – |" in table  # no rating on either side
 
 
 @pytest.mark.slow
