@@ -383,12 +383,7 @@ class _Run:
         for t in range(cfg.max_tries):
             if not left:
                 return None
-            bias = np.array([1.0 / (rank + 1) for rank in range(len(left))])
-            cut = np.cumsum(bias / bias.sum())
-            pick = min(int(np.searchsorted(cut, draw(seed, "pick", i, attempt, t))), len(left) - 1)
-            if cfg.choice == "first":
-                pick = 0
-            pid = left.pop(pick)
+            pid = left.pop(0 if cfg.choice == "first" else _by_position(len(left), draw(seed, "pick", i, attempt, t)))
             try:
                 with self.velho.session() as s:
                     engagement, _ = self.velho.engagements.propose(
@@ -447,6 +442,13 @@ class _Run:
     def finish(self) -> None:
         """Complete and rate everything still running, so every request has its rating."""
         self._advance(self.clock.day(), everything=True)
+
+
+def _by_position(n: int, u: float) -> int:
+    """The index a requester picks among n results for a uniform draw u: rank r with weight 1/r."""
+    bias = np.array([1.0 / (rank + 1) for rank in range(n)])
+    cut = np.cumsum(bias / bias.sum())
+    return min(int(np.searchsorted(cut, u)), n - 1)
 
 
 def _label(components: dict[str, float]) -> str:
