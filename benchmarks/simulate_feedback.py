@@ -28,10 +28,10 @@ from pathlib import Path  # noqa: E402
 from matcher.app.settings import Settings  # noqa: E402
 from matcher.evaluation.sim_metrics import check_targets, target_table, window_table  # noqa: E402
 from matcher.evaluation.sim_runs import SeedResult, run_seeds  # noqa: E402
-from matcher.evaluation.simulation import SimConfig, scenario_for  # noqa: E402
+from matcher.evaluation.simulation import SCENARIOS, SimConfig, scenario_for  # noqa: E402
 
 # Requests per run and per window for each scenario (the last window is what the targets judge).
-LENGTHS = {"grid": (900, 300), "demo": (300, 100)}
+LENGTHS = {"grid": (900, 300), "grid-e5": (600, 200), "demo": (300, 100)}
 
 
 def say(line: str) -> None:
@@ -52,7 +52,7 @@ def parse_override(item: str) -> tuple[str, object]:
 def main(argv: list[str] | None = None) -> int:
     """Run every scenario and seed with feedback on and off, print the tables, check the targets."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", nargs="+", default=["grid", "demo"], choices=["grid", "demo"])
+    parser.add_argument("--scenario", nargs="+", default=["grid", "grid-e5", "demo"], choices=list(SCENARIOS))
     parser.add_argument("--seeds", nargs="+", type=int, default=[11, 12, 13])
     parser.add_argument("--requests", type=int, default=None)
     parser.add_argument("--window", type=int, default=None)

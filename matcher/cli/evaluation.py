@@ -50,7 +50,10 @@ def _print_report(rep: dict) -> None:  # type: ignore[type-arg]
 
 @app.command()
 def simulate(
-    scenario: Annotated[str, typer.Option(help="grid (10 topics × 12 providers) or demo (velho demo, e5)")] = "grid",
+    scenario: Annotated[
+        str,
+        typer.Option(help="grid (10 topics × 12 providers, synthetic encoder), grid-e5 (the same on e5) or demo (e5)"),
+    ] = "grid",
     requests: Annotated[int, typer.Option(min=1, help="simulated requests per run")] = 1500,
     window: Annotated[int, typer.Option(min=1, help="requests per reported window")] = 300,
     seeds: Annotated[str, typer.Option(help="comma-separated seeds; the table gives mean [min–max]")] = "11",
@@ -71,10 +74,10 @@ def simulate(
 
     from matcher.evaluation.sim_metrics import check_targets, target_table, window_table
     from matcher.evaluation.sim_runs import SeedResult, run_seeds
-    from matcher.evaluation.simulation import SimConfig
+    from matcher.evaluation.simulation import SCENARIOS, SimConfig
 
-    if scenario not in ("grid", "demo"):
-        fail(f"unknown scenario {scenario!r}: grid or demo")
+    if scenario not in SCENARIOS:
+        fail(f"unknown scenario {scenario!r}: {', '.join(SCENARIOS)}")
     if choice not in ("position", "first"):
         fail(f"unknown choice {choice!r}: position or first")
     try:
@@ -83,14 +86,14 @@ def simulate(
     except ValueError as exc:
         fail(str(exc))
     config = SimConfig(
-        scenario=scenario,  # type: ignore[arg-type]
+        scenario=scenario,
         requests=requests,
         window=window,
         feedback=feedback,
         prompts=prompts,
         choice=choice,  # type: ignore[arg-type]
         overrides=overrides,
-        cache_dir=load_settings().cache_dir,  # the demo's texts are encoded once, then cached
+        cache_dir=load_settings().cache_dir,  # the e5 scenarios' texts are encoded once, then cached
     )
     work = out or Path(tempfile.mkdtemp(prefix="velho-sim-"))
     if feedback and prompts:

@@ -253,7 +253,7 @@ def build_demo(seed: int, *, run_days: float, cache_dir: Path | None = None, bys
         topics=topics,
         topic_weights={t: 1.0 / len(topics) for t in topics},
         phrasings=PHRASINGS,
-        make_encoder=lambda: demo_encoder(cache or _fresh_cache()),
+        make_encoder=lambda: demo_encoder(cache or fresh_cache()),
         ranking=RankingWeights(),
         requests_per_day=DEMO_RATE,
         help_days=(1.0, 5.0),
@@ -273,7 +273,8 @@ def _add(person: SimPerson, kind: Kind, topic: str, text: str, level: int | None
     person.competence[topic] = competence
 
 
-def _fresh_cache() -> Path:
+def fresh_cache() -> Path:
+    """A new, empty embedding cache folder (a run that was given none)."""
     import tempfile
 
     return Path(tempfile.mkdtemp(prefix="velho-demo-cache-"))

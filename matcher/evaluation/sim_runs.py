@@ -42,8 +42,8 @@ def run_seeds(
     """Every seed with feedback on and (with `static`) off; returns (on, off), each in seed order."""
     arms_per_seed = (True, False) if static else (config.feedback,)
     arms = [replace(config, seed=s, feedback=f) for s in seeds for f in arms_per_seed]
-    if config.scenario == "demo":
-        scenario_for(replace(config, seed=seeds[0])).make_encoder()  # prepare the model once, not per worker
+    if config.scenario != "grid":  # the e5 scenarios: prepare the model once, not per worker
+        scenario_for(replace(config, seed=seeds[0])).make_encoder()
     results: list[SeedResult] = []
     if jobs <= 1:
         for arm in arms:

@@ -51,7 +51,8 @@ from profiles.models import Employee
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 PROMPT_SHARE: float = Settings.model_fields["insights_prompt_share"].default
 ADMIN = Actor.admin()
-ScenarioName = Literal["grid", "demo"]
+ScenarioName = Literal["grid", "grid-e5", "demo"]
+SCENARIOS: tuple[ScenarioName, ...] = ("grid", "grid-e5", "demo")
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class SimConfig:
     overrides: tuple[tuple[str, Any], ...] = ()
     # The demo scenario with only this many colleagues competent in no topic (None: all ~230).
     bystanders: int | None = None
-    # Embedding cache of the demo scenario, so each text is encoded once across runs.
+    # Embedding cache of the e5 scenarios, so each text is encoded once across runs.
     cache_dir: Path | None = None
 
 
@@ -153,6 +154,10 @@ def scenario_for(config: SimConfig) -> Scenario:
     from matcher.evaluation.topic_grid import GRID_RATE, build_grid
 
     rate = config.requests_per_day or GRID_RATE
+    if config.scenario == "grid-e5":
+        from matcher.evaluation.e5_grid import build_e5_grid
+
+        return build_e5_grid(config.seed, run_days=config.requests / rate, cache_dir=config.cache_dir)
     return build_grid(config.seed, run_days=config.requests / rate)
 
 

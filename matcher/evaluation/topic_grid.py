@@ -4,11 +4,16 @@ Per topic: 3 experts who declare it; 3 over-claimers who declare it confidently 
 twice) but barely know it; 3 hidden experts whose only line is semantically related but weak
 (two name a neighbouring word of the topic, one only its domain, which fits both topics of that
 domain); 2 habitual decliners who are competent and declare it; and 1 newcomer who declares it
-and joins mid-run. About one in five people is away for a few days once. Capacity 2 each. Texts
-are short English phrases for the seeded `TopicEncoder`; nothing here is a real person.
+and joins mid-run. About one in five people is away for a few days once. Capacity 2 each.
+
+The people are drawn from a `GridTexts`, so the same seeded organisation can be written for
+two encoders: here short English phrases for the seeded `TopicEncoder`, and in `e5_grid.py`
+Finnish, Swedish and English sentences for the real e5 model. Nothing here is a real person.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -56,6 +61,20 @@ AWAY_SHARE = 0.2
 # "Clearly unrelated" on this encoder's scale: below 0.4 of the best relevance.
 GRID_RELATED_SHARE = 0.4
 
+
+@dataclass(frozen=True)
+class GridTexts:
+    """What the grid's people write and ask, per topic (and per domain for the vaguest lines)."""
+
+    declared: dict[str, list[str]]  # plain statements of the skill (experts, decliners, newcomers)
+    overclaims: dict[str, list[str]]  # confident claims, made at level 5
+    hints: dict[str, list[str]]  # related but weak: what a hidden expert who undersells it writes
+    domain_lines: dict[str, list[str]]  # weaker still: only the domain, so it fits both its topics
+    hobbies: list[str]  # an unrelated second line
+    requests: dict[str, list[str]]
+    languages: tuple[str, ...] = ("en",)
+
+
 _DECLARE = (
     "{t} is something I know well",
     "I help colleagues with {t}",
@@ -86,6 +105,23 @@ def domain_of(topic: str) -> str:
     return next(d for d, ts in DOMAINS.items() if topic in ts)
 
 
+def _templated() -> GridTexts:
+    def per_topic(templates: tuple[str, ...]) -> dict[str, list[str]]:
+        return {t: [x.format(t=t) for x in templates] for t in topics()}
+
+    return GridTexts(
+        declared=per_topic(_DECLARE),
+        overclaims=per_topic(_OVERCLAIM),
+        hints={t: [x.format(h=HINTS[t]) for x in _HINT] for t in topics()},
+        domain_lines={d: [x.format(d=d) for x in _DOMAIN] for d in DOMAINS},
+        hobbies=list(_HOBBY),
+        requests=per_topic(_REQUEST),
+    )
+
+
+SYNTHETIC_TEXTS = _templated()
+
+
 def topic_encoder(*, dimension: int = 64, seed: int = 0) -> TopicEncoder:
     """The encoder these texts are written for: topics lean on their domain, hints on their topic."""
     parents = {t: (d, TOPIC_SHARE_OF_DOMAIN) for d, ts in DOMAINS.items() for t in ts}
@@ -93,28 +129,33 @@ def topic_encoder(*, dimension: int = 64, seed: int = 0) -> TopicEncoder:
     return TopicEncoder([*topics(), *HINTS.values()], parents=parents, dimension=dimension, seed=seed)
 
 
-def build_grid(seed: int, *, run_days: float = 50.0) -> Scenario:
-    """The seeded grid; `run_days` places newcomers' arrivals and absences within the run."""
+def grid_people(seed: int, *, run_days: float, texts: GridTexts) -> list[SimPerson]:
+    """The seeded organisation: per topic the `ROLES`, with their truth and temperament."""
     rng = np.random.default_rng(seed)
     people: list[SimPerson] = []
     for topic in topics():
         for kind, count in ROLES:
             for n in range(count):
-                people.append(_person(f"p{len(people):04d}", kind, topic, n, rng, run_days))
-    phrasings = {t: [p.format(t=t) for p in _REQUEST] for t in topics()}
+                people.append(_person(f"p{len(people):04d}", kind, topic, n, rng, run_days, texts))
+    return people
+
+
+def build_grid(seed: int, *, run_days: float = 50.0) -> Scenario:
+    """The seeded grid; `run_days` places newcomers' arrivals and absences within the run."""
+    people = grid_people(seed, run_days=run_days, texts=SYNTHETIC_TEXTS)
     return Scenario(
         name="grid",
         people=people,
         topics=topics(),
         topic_weights={t: 1.0 / len(topics()) for t in topics()},
-        phrasings=phrasings,
+        phrasings=SYNTHETIC_TEXTS.requests,
         make_encoder=lambda: _encoder(seed),
         # Synthetic vectors have no language to correct for.
         ranking=RankingWeights(centering_strength=0.0),
         # The seeded word vectors overlap at random: another domain's people sit at 0.26–0.38 of
         # the best relevance (e5's unrelated at ≤ 0.15), the vague hidden experts at 0.42–0.60.
         feedback={"related_share": GRID_RELATED_SHARE},
-        plain_claims={t: [d.format(t=t) for d in _DECLARE] for t in topics()},
+        plain_claims=SYNTHETIC_TEXTS.declared,
         requests_per_day=GRID_RATE,
         help_days=(1.0, 5.0),
         description=(
@@ -129,22 +170,24 @@ def _encoder(seed: int) -> Encoder:
     return topic_encoder(seed=seed)
 
 
-def _person(eid: str, kind: Kind, topic: str, n: int, rng: np.random.Generator, run_days: float) -> SimPerson:
+def _person(
+    eid: str, kind: Kind, topic: str, n: int, rng: np.random.Generator, run_days: float, texts: GridTexts
+) -> SimPerson:
     strengths: list[dict[str, object]] = []
     competence = {topic: float(rng.uniform(0.75, 1.0))}
     if kind in ("expert", "decliner", "newcomer"):
-        strengths.append({"text": str(rng.choice(_DECLARE)).format(t=topic)})
+        strengths.append({"text": str(rng.choice(texts.declared[topic]))})
     elif kind == "overclaimer":
         competence[topic] = float(rng.uniform(0.05, 0.3))
-        for template in rng.choice(_OVERCLAIM, size=int(rng.integers(1, 3)), replace=False):
-            strengths.append({"text": str(template).format(t=topic), "level": 5})
+        for text in rng.choice(texts.overclaims[topic], size=int(rng.integers(1, 3)), replace=False):
+            strengths.append({"text": str(text), "level": 5})
     else:  # hidden: two of three name the topic's neighbouring word, one only the domain
         if n < 2:
-            strengths.append({"text": str(rng.choice(_HINT)).format(h=HINTS[topic])})
+            strengths.append({"text": str(rng.choice(texts.hints[topic]))})
         else:
-            strengths.append({"text": str(rng.choice(_DOMAIN)).format(d=domain_of(topic))})
+            strengths.append({"text": str(rng.choice(texts.domain_lines[domain_of(topic)]))})
     if rng.random() < 0.5:
-        strengths.append({"text": str(rng.choice(_HOBBY))})
+        strengths.append({"text": str(rng.choice(texts.hobbies))})
     accept = float(rng.uniform(0.1, 0.3)) if kind == "decliner" else float(rng.uniform(0.8, 0.95))
     joins = float(rng.uniform(0.2, 0.5) * run_days) if kind == "newcomer" else 0.0
     away = None
@@ -154,7 +197,7 @@ def _person(eid: str, kind: Kind, topic: str, n: int, rng: np.random.Generator, 
     profile = ProfileCreate(
         name=f"Person {eid}",
         unit="synthetic",
-        languages=["en"],
+        languages=list(texts.languages),
         capacity=CAPACITY,
         strengths=strengths,  # type: ignore[arg-type]
     )

@@ -109,6 +109,12 @@ def test_simulate_with_requesters_who_take_the_first_result(env: Path) -> None:
     assert wrong.exit_code == 1 and "unknown choice 'random'" in wrong.output
 
 
+def test_simulate_names_the_scenarios_it_knows(env: Path) -> None:
+    result = CliRunner().invoke(app, ["simulate", "--scenario", "mesh", "--requests", "10"])
+    assert result.exit_code == 1
+    assert "unknown scenario 'mesh': grid, grid-e5, demo" in result.output
+
+
 class TestModelPrepare:
     def test_prepares_the_adapted_default(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, adapted_e5: object,
                                           e5_cache: Path) -> None:  # fmt: skip
