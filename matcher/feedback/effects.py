@@ -124,18 +124,67 @@ class Competence:
         return math.sqrt(self.alpha * self.beta / (n * n * (n + 1.0)))
 
 
-def competence_posterior(
-    prior_mean: float, history: Iterable[tuple[float, int]], *, strength: float, floor: float, full: float
-) -> Competence:
-    """The prior (`strength` pseudo-ratings at `prior_mean`) updated by (similarity, rating) pairs.
+class RequestLikeness:
+    """How much a past request (or an evidence statement: a past request's text) counts for this one.
 
-    A rating on a request as similar as `full` counts as one observation, one below `floor` not at
-    all, so a 1 on a printer question does not lower an Excel expert's chances with Excel.
+    Plain cosine by default, weighted 0 up to `cosine[0]` and 1 from `cosine[1]`. With a `basis`
+    of at least `min_basis` vectors (the candidates' declared statements), each request becomes its
+    profile of similarities to those statements, and two requests are as alike as the Pearson
+    correlation of their profiles: the cosine under the metric of the statements' own spread,
+    weighted by the `local` pair. Directions in which the neighbourhood's statements do not differ
+    (a request's language, its "who could help me with" form) then count for nothing; what counts
+    is which of the neighbourhood's skills a request is about. On the e5 grid simulation's
+    requests this separates same-topic pairs from the rest with AUC 0.88 against 0.81 for cosine,
+    among the pairs where it matters (both plausible for one provider). Fewer statements say too
+    little about the neighbourhood (two give a correlation of ±1), so small lists use cosine.
+    """
+
+    def __init__(
+        self,
+        query: np.ndarray,
+        basis: np.ndarray | None = None,
+        *,
+        cosine: tuple[float, float],
+        local: tuple[float, float],
+        min_basis: int,
+    ) -> None:
+        self.query = np.asarray(query, dtype=np.float32).reshape(-1)
+        self.ramp = cosine
+        self.local = False
+        if basis is not None and len(basis) >= max(min_basis, 3):
+            centred = basis - basis.mean(axis=0, keepdims=True)
+            profile = centred @ self.query
+            norm = float(np.linalg.norm(profile))
+            if norm > 1e-9:
+                self.local, self.ramp = True, local
+                self._centred, self._profile = centred, profile / norm
+
+    def similarity(self, others: np.ndarray) -> np.ndarray:
+        """Each row of `others` against the request, in [-1, 1], in the metric in use."""
+        if len(others) == 0:
+            return np.zeros(0, dtype=np.float64)
+        if not self.local:
+            return np.asarray(others @ self.query, dtype=np.float64)
+        profiles = others @ self._centred.T
+        norms = np.maximum(np.linalg.norm(profiles, axis=1), 1e-9)
+        return np.asarray((profiles @ self._profile) / norms, dtype=np.float64)
+
+    def weights(self, others: np.ndarray) -> list[float]:
+        """How much each row counts for this request: 0 up to the ramp's floor, 1 from its top."""
+        floor, full = self.ramp
+        return [similarity_weight(float(s), floor=floor, full=full) for s in self.similarity(others)]
+
+
+def competence_posterior(prior_mean: float, history: Iterable[tuple[float, int]], *, strength: float) -> Competence:
+    """The prior (`strength` pseudo-ratings at `prior_mean`) updated by (weight, rating) pairs.
+
+    A rating on a request fully like this one (weight 1, from `RequestLikeness`) counts as one
+    observation, one on an unlike request (weight 0) not at all, so a 1 on a printer question does
+    not lower an Excel expert's chances with Excel.
     """
     prior_mean = min(max(prior_mean, 1e-3), 1 - 1e-3)
     alpha, beta, weight = strength * prior_mean, strength * (1.0 - prior_mean), 0.0
-    for similarity, score in history:
-        w = similarity_weight(similarity, floor=floor, full=full)
+    for w, score in history:
         if w <= 0:
             continue
         s = rating_success(score)

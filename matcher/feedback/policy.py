@@ -44,7 +44,7 @@ class ProviderView:
 
     employee_id: int
     relevance: float  # declared relevance plus the evidence lift
-    history: Sequence[tuple[float, int]] = ()  # (cosine of a past request to this one, its rating)
+    history: Sequence[tuple[float, int]] = ()  # (how much a past rating counts here, 0..1; the rating)
     accepts: int = 0
     declines: int = 0
     expiries: int = 0
@@ -150,13 +150,7 @@ def _belief(v: ProviderView, best: float, top: float, w: FeedbackWeights) -> Com
         slope=w.competence_prior_slope,
         floor=w.competence_prior_floor,
     )
-    return competence_posterior(
-        prior,
-        v.history,
-        strength=w.competence_prior_strength,
-        floor=w.similar_request_floor,
-        full=w.similar_request_full,
-    )
+    return competence_posterior(prior, v.history, strength=w.competence_prior_strength)
 
 
 def order(scored: Mapping[int, Scored]) -> list[Scored]:
@@ -227,9 +221,9 @@ def moved_down_by(scored: Mapping[int, Scored], eid: int, key: str) -> bool:
     return any(o.score > me.score and o.score < without for o in scored.values() if o.employee_id != eid)
 
 
-def similar_ratings(history: Sequence[tuple[float, int]], *, floor: float) -> list[int]:
-    """The ratings a candidate got on requests similar enough to count."""
-    return [score for sim, score in history if sim > floor]
+def similar_ratings(history: Sequence[tuple[float, int]]) -> list[int]:
+    """The ratings a candidate got on requests like this one (those that count at all)."""
+    return [score for weight, score in history if weight > 0]
 
 
 __all__ = [

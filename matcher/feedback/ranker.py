@@ -18,7 +18,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from embeddings.encoder import Vectors
-from matcher.feedback.effects import at_capacity, bayesian_average
+from matcher.feedback.effects import RequestLikeness, at_capacity, bayesian_average
 from matcher.feedback.policy import (
     COMPONENTS,
     ProviderView,
@@ -156,11 +156,14 @@ class FeedbackPass:
         self.stats = r.repo.provider_stats(self.session, provider_ids=ids, now=self.now)
         total, n = r.org_totals(self.session, self.now)
         org_mean = bayesian_average(total, n, prior_mean=w.quality_default_mean, prior_weight=w.quality_prior_weight)
-        history = self._history(ids, query)
+        q = np.asarray(query, dtype=np.float32).reshape(-1)
+        likeness = self._likeness(candidates, q)
+        history = self._history(ids, q, likeness)
+        gates = self._evidence_gates(candidates, likeness)
         capacities = self.snap.roster.capacities(ids)
         views = []
         for c in candidates:
-            self._split_evidence(c, rw)
+            self._split_evidence(c, rw, gates)
             s = self.stats.get(c.employee_id, ProviderStats())
             views.append(
                 ProviderView(
@@ -187,18 +190,66 @@ class FeedbackPass:
             c.components.update({key: sc.components[key] for key in COMPONENTS if key != "evidence"})
             self._notes(c, sc, by_id[c.employee_id], picked == c.employee_id)
 
-    def _split_evidence(self, c: Candidate, rw: RankingWeights) -> None:
-        """Relevance from declared strengths only, and the lift evidence statements add on top."""
+    def _likeness(self, candidates: Sequence[Candidate], q: Vectors) -> RequestLikeness:
+        """How past requests are compared with this one: in the metric of the candidates' declared
+        statements (`local`), or by plain cosine."""
+        w = self.ranker.weights
+        basis = None
+        if w.request_similarity == "local":
+            ids = np.fromiter(
+                (h.statement_id for c in candidates for h in c.hits if h.kind != StatementKind.evidence),
+                dtype=np.int64,
+            )
+            _, basis = self.snap.vectors.vectors(ids)
+        return RequestLikeness(
+            q,
+            basis,
+            cosine=(w.similar_request_floor, w.similar_request_full),
+            local=(w.local_request_floor, w.local_request_full),
+            min_basis=w.local_min_statements,
+        )
+
+    def _evidence_gates(self, candidates: Sequence[Candidate], likeness: RequestLikeness) -> dict[int, float]:
+        """How far each evidence statement counts here: as far as the request it came from is like this one.
+
+        Only in the `local` metric. Evidence is a past request's text, and every request shares a "who
+        could help me with …" form, so by plain similarity an Excel expert's evidence lifted them on
+        printer questions in the e5 grid simulation.
+        """
+        if not likeness.local:
+            return {}
+        ids = np.fromiter(
+            (h.statement_id for c in candidates for h in c.hits if h.kind == StatementKind.evidence), dtype=np.int64
+        )
+        if len(ids) == 0:
+            return {}
+        held, vectors = self.snap.vectors.vectors(ids)
+        return dict(zip(ids[held].tolist(), likeness.weights(vectors), strict=True))
+
+    def _split_evidence(self, c: Candidate, rw: RankingWeights, gates: dict[int, float]) -> None:
+        """Relevance from declared strengths only, and the lift evidence statements add on top.
+
+        With `gates` (the `local` metric), each evidence statement counts at its gate's share of its
+        similarity, and not at all at 0; `matched_strengths` still show the plain similarities.
+        """
         total = c.components["relevance"]
         declared = [h for h in c.hits if h.kind != StatementKind.evidence]
         if len(declared) == len(c.hits):
             c.components["evidence"] = 0.0
             return
+        counted = c.hits
+        if gates:
+            counted = declared + [
+                h._replace(similarity=h.similarity * gates[h.statement_id])
+                for h in c.hits
+                if h.kind == StatementKind.evidence and gates.get(h.statement_id, 0.0) > 0
+            ]
+            total = relevance(counted, rw)[0]
         rel_declared, _ = relevance(declared, rw)
         c.components["relevance"] = round(min(total, rel_declared), 6)
-        c.components["evidence"] = round(total - c.components["relevance"], 6)
-        _, scored = relevance(c.hits, rw)
-        best_evidence = max((h.rating or 0 for h in c.hits if h.kind == StatementKind.evidence), default=0)
+        c.components["evidence"] = round(total - c.components["relevance"], 6) + 0.0  # no "-0.0"
+        _, scored = relevance(counted, rw)
+        best_evidence = max((h.rating or 0 for h in counted if h.kind == StatementKind.evidence), default=0)
         if scored and scored[0][0].kind == StatementKind.evidence:
             # The explanation leads with the evidence statement and quotes this rating.
             rating = scored[0][0].rating
@@ -208,8 +259,8 @@ class FeedbackPass:
 
     def _notes(self, c: Candidate, sc: Scored, v: ProviderView, discovered: bool) -> None:
         """Say what the feedback did, and when exploration, discovery or load changed the order."""
-        comp, scored, w = sc.components, self.scored, self.ranker.weights
-        similar = similar_ratings(v.history, floor=w.similar_request_floor)
+        comp, scored = sc.components, self.scored
+        similar = similar_ratings(v.history)
         if similar:
             plural = "s" if len(similar) != 1 else ""
             avg = sum(similar) / len(similar)
@@ -233,18 +284,22 @@ class FeedbackPass:
         elif moved_down_by(scored, c.employee_id, "exploration"):
             c.notes.append(EXPLORATION_DOWN_NOTE)
 
-    def _history(self, ids: list[int], query: Vectors) -> dict[int, list[tuple[float, int]]]:
-        """(cosine to this request, rating) of each candidate's latest rated engagements."""
+    def _history(self, ids: list[int], q: Vectors, likeness: RequestLikeness) -> dict[int, list[tuple[float, int]]]:
+        """(how much it counts for this request, rating) of each candidate's latest rated engagements."""
         r = self.ranker
         rows = r.repo.rated_history(self.session, provider_ids=ids, per_provider=r.weights.competence_history)
         model_id = r.sync.encoder.info.model_id
-        q = np.asarray(query, dtype=np.float32).reshape(-1)
-        out: dict[int, list[tuple[float, int]]] = {}
+        kept = []
         for row in rows:
             if row.embedding is None or row.model_id != model_id:
                 continue  # another model's vector space: not comparable
             vec = np.frombuffer(row.embedding, dtype=np.float32)
-            if vec.shape != q.shape:
-                continue
-            out.setdefault(row.provider_id, []).append((float(vec @ q), row.score))
+            if vec.shape == q.shape:
+                kept.append((row.provider_id, vec, row.score))
+        if not kept:
+            return {}
+        weights = likeness.weights(np.stack([vec for _, vec, _ in kept]))
+        out: dict[int, list[tuple[float, int]]] = {}
+        for (provider_id, _, score), weight in zip(kept, weights, strict=True):
+            out.setdefault(provider_id, []).append((weight, score))
         return out

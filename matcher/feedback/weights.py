@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field, model_validator
 
 from matcher.feedback.effects import Policy
@@ -50,15 +52,28 @@ class FeedbackWeights(BaseModel):
     competence_prior_strength: float = Field(default=2.0, gt=0)
     competence_prior_slope: float = Field(default=0.7, ge=0)
     competence_prior_floor: float = Field(default=0.02, gt=0, lt=1)
-    # Ratings count by the similarity of their request to this one: none at or below the floor
-    # cosine, fully from `similar_request_full`; the latest `competence_history` per provider.
+    # Ratings count by how alike their request is to this one (`effects.RequestLikeness`): not at
+    # all up to a floor, fully from a top; the latest `competence_history` per provider. "local"
+    # compares requests by their similarities to the candidates' declared statements (the
+    # `local_request_*` pair), and gates evidence statements the same way; with fewer than
+    # `local_min_statements` such statements, or under "cosine", plain cosine counts (the
+    # `similar_request_*` pair, the only rule before the e5 grid). On e5, cosine kept a 1 on one
+    # phrasing of a topic from counting on another (same-topic request cosines: median 0.38) and
+    # let a "who could help me with …" request of another topic count instead; "local" raised
+    # precision@1 on the e5 grid simulation from 0.78 to 0.85 (feedback/README.md).
+    request_similarity: Literal["cosine", "local"] = "local"
     similar_request_floor: float = Field(default=0.4, ge=-1, lt=1)
     similar_request_full: float = Field(default=0.7, gt=-1, le=1)
+    local_request_floor: float = Field(default=0.6, ge=-1, lt=1)
+    local_request_full: float = Field(default=0.85, gt=-1, le=1)
+    local_min_statements: int = Field(default=20, ge=3)
     competence_history: int = Field(default=50, ge=1)
-    # Score per unit of competence (posterior mean − prior mean), × the best relevance. 0.75 on
-    # the simulation's tuning seeds (1, 2): 0.5 explored too timidly (hidden experts engaged 0.60),
-    # 1.0 let vague people be tried on neighbouring topics (their rating fell to 3.8).
-    competence_weight: float = Field(default=0.75, ge=0)
+    # Score per unit of competence (posterior mean − prior mean), × the best relevance. The
+    # relevance already carries the prior (its mean falls by `competence_prior_slope` per unit of
+    # share), so at 1 / slope ≈ 1.43 the score orders candidates by their posterior mean alone and
+    # ratings count as much as the relevance prior says they should; at 0.75 (before the e5 grid)
+    # a proven over-claimer kept outranking an unproven colleague at 0.6 of the best.
+    competence_weight: float = Field(default=1.43, ge=0)
     # Clearly unrelated: relevance below this share of the best candidate's. They get no
     # exploration, no discovery slot and no positive competence: nothing feedback adds lifts them.
     related_share: float = Field(default=0.2, gt=0, lt=1)
@@ -69,13 +84,16 @@ class FeedbackWeights(BaseModel):
     # competence_weight = 1 / competence_prior_slope the score is then an affine function of θ alone.
     # Not adopted: on the demo's held-out seeds newcomers waited longer (6.4 days against 5.3) and
     # fewer hidden experts were engaged (0.48 against 0.52); numbers in feedback/README.md.
-    exploration_policy: Policy = "thompson"
+    # "ucb" (0.5 SD) since the e5 grid: Thompson's random draws, among the dozens of plausible but
+    # untried colleagues an e5 request has, put one of them first on ~1 request in 8 for good,
+    # and precision@1 stayed at 0.78 against 0.86 with UCB (feedback/README.md).
+    exploration_policy: Policy = "ucb"
     # Only candidates with at least this share of the best relevance get an exploration draw (never
     # below `related_share`). On e5 a request has dozens of colleagues at 0.2–0.4 of the best, and
     # the highest of their many draws kept beating one plausible unproven person (a newcomer with a
     # plain line); below the share only ratings on similar requests can lift someone.
     exploration_share: float = Field(default=0.4, ge=0, lt=1)
-    exploration_ucb_z: float = Field(default=1.0, ge=0)
+    exploration_ucb_z: float = Field(default=0.5, ge=0)
     exploration_seed: int = 0
     # Exploration grows with what is known about requests like this one: × min(1, the candidates'
     # similarity-weighted ratings / this). With no similar rating at all it is 0, so a fresh
@@ -96,4 +114,6 @@ class FeedbackWeights(BaseModel):
     def _ordered_similarity(self) -> FeedbackWeights:
         if self.similar_request_full <= self.similar_request_floor:
             raise ValueError("similar_request_full must be above similar_request_floor")
+        if self.local_request_full <= self.local_request_floor:
+            raise ValueError("local_request_full must be above local_request_floor")
         return self

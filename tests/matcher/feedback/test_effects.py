@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from matcher.feedback.effects import (
     Competence,
+    RequestLikeness,
     at_capacity,
     bayesian_average,
     beta_posterior_mean,
@@ -31,7 +32,7 @@ W = FeedbackWeights()
 
 
 def belief(prior: float, history: list[tuple[float, int]], strength: float = 2.0) -> Competence:
-    return competence_posterior(prior, history, strength=strength, floor=0.4, full=0.7)
+    return competence_posterior(prior, history, strength=strength)
 
 
 class TestBayesianAverage:
@@ -112,23 +113,91 @@ class TestCompetencePosterior:
         assert similarity_weight(similarity, floor=0.4, full=0.7) == pytest.approx(weight, abs=1e-5)
 
     def test_hand_computed(self) -> None:
-        # prior 0.75 × 2 pseudo-ratings; a 5 on an identical request, a 1 on a half-similar one.
-        b = belief(0.75, [(1.0, 5), (0.55, 1)])
+        # prior 0.75 × 2 pseudo-ratings; a 5 on an identical request, a 1 counting half.
+        b = belief(0.75, [(1.0, 5), (0.5, 1)])
         assert (b.alpha, b.beta, b.weight) == pytest.approx((1.5 + 1.0, 0.5 + 0.5, 1.5))
         assert b.mean == pytest.approx(2.5 / 3.5)
         assert b.sd == pytest.approx(math.sqrt(2.5 * 1.0 / (3.5**2 * 4.5)))
 
-    def test_ratings_on_dissimilar_requests_change_nothing(self) -> None:
-        assert belief(0.3, [(0.39, 1), (0.1, 1), (-0.2, 5)]) == belief(0.3, [])
+    def test_ratings_on_unlike_requests_change_nothing(self) -> None:
+        assert belief(0.3, [(0.0, 1), (0.0, 1), (0.0, 5)]) == belief(0.3, [])
 
     def test_one_five_does_not_outrank_twenty_four_point_sixes(self) -> None:
         one = belief(0.75, [(1.0, 5)])
-        twenty = competence_posterior(0.75, [(1.0, 5)] * 12 + [(1.0, 4)] * 8, strength=2, floor=0.4, full=0.7)
+        twenty = competence_posterior(0.75, [(1.0, 5)] * 12 + [(1.0, 4)] * 8, strength=2)
         assert twenty.mean > one.mean > 0.75
 
     def test_uncertainty_shrinks_with_engagements(self) -> None:
         sds = [belief(0.6, [(0.9, 4)] * n).sd for n in (0, 1, 3, 10, 40)]
         assert all(a > b for a, b in zip(sds[:-1], sds[1:], strict=True))
+
+
+def unit(v: np.ndarray) -> np.ndarray:
+    return np.asarray(v / np.linalg.norm(v), dtype=np.float32)
+
+
+class TestRequestLikeness:
+    """Requests compared in the metric of the neighbourhood's statements, or by cosine."""
+
+    DIM = 8
+    FORM, SWEDISH = 5, 6  # directions the statements never vary in: a request's form, its language
+    RAMPS = {"cosine": (0.4, 0.7), "local": (0.6, 0.85), "min_basis": 20}
+
+    def e(self, *parts: tuple[int, float]) -> np.ndarray:
+        v = np.zeros(self.DIM, dtype=np.float32)
+        for axis, value in parts:
+            v[axis] += value
+        return unit(v)
+
+    def basis(self, n: int) -> np.ndarray:
+        """n statements about three skills (axes 0, 1, 2), with a little noise of their own."""
+        rng = np.random.default_rng(0)
+        rows = [self.e((i % 3, 1.0)) + rng.normal(0, 0.05, self.DIM).astype(np.float32) for i in range(n)]
+        return np.stack([unit(r) for r in rows])
+
+    def likeness(self, n: int) -> RequestLikeness:
+        query = self.e((0, 1.0), (self.FORM, 1.0))  # "who could help me with skill 0?"
+        return RequestLikeness(
+            query, self.basis(n), cosine=self.RAMPS["cosine"], local=self.RAMPS["local"], min_basis=20
+        )
+
+    def test_local_sees_the_skill_not_the_form_or_the_language(self) -> None:
+        like = self.likeness(30)
+        same_skill_swedish = self.e((0, 1.0), (self.SWEDISH, 1.0), (self.FORM, 1.0))
+        other_skill_same_form = self.e((1, 1.0), (self.FORM, 1.0))
+        others = np.stack([same_skill_swedish, other_skill_same_form])
+        # By plain cosine the form alone carries another skill's request over the cosine floor (0.5).
+        assert others[1] @ like.query == pytest.approx(0.5, abs=1e-6)
+        local = like.similarity(others)
+        assert like.local and local[0] > 0.95 and local[1] < 0.0
+        assert like.weights(others) == [1.0, 0.0]
+
+    def test_a_small_neighbourhood_falls_back_to_cosine_and_its_ramp(self) -> None:
+        like = self.likeness(19)  # one statement short of min_basis
+        other_skill_same_form = self.e((1, 1.0), (self.FORM, 1.0))
+        assert not like.local
+        assert like.similarity(other_skill_same_form[None, :])[0] == pytest.approx(0.5, abs=1e-6)
+        assert like.weights(other_skill_same_form[None, :]) == [pytest.approx((0.5 - 0.4) / 0.3)]
+
+    @pytest.mark.parametrize(("target", "weight"), [(0.6 - 1e-4, 0.0), (0.6 + 1e-4, 0.0004), (0.85, 1.0)])
+    def test_local_ramp_around_its_floor_and_top(self, target: float, weight: float) -> None:
+        like = self.likeness(30)
+        # A request whose local similarity is exactly `target`: mix the query's own direction in
+        # the metric with one orthogonal to it there.
+        q = like.query
+        other = self.e((1, 1.0), (self.FORM, 1.0))
+        lo, hi = 0.0, 1.0
+        for _ in range(60):  # bisect the mixing share
+            mid = (lo + hi) / 2
+            v = unit(mid * q + (1 - mid) * other)
+            lo, hi = (mid, hi) if like.similarity(v[None, :])[0] < target else (lo, mid)
+        v = unit(hi * q + (1 - hi) * other)
+        assert like.similarity(v[None, :])[0] == pytest.approx(target, abs=1e-6)
+        assert like.weights(v[None, :])[0] == pytest.approx(weight, abs=1e-3)
+
+    def test_nothing_to_compare(self) -> None:
+        like = self.likeness(30)
+        assert like.weights(np.zeros((0, self.DIM), dtype=np.float32)) == []
 
 
 class TestOptimism:

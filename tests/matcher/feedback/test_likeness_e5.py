@@ -1,0 +1,95 @@
+"""How past help counts for a new request, end to end on the real e5 model in the e5 grid's organisation.
+
+Requests share a form ("Kuka osaa …?", "who can …") whatever they ask, so by plain cosine an Excel
+expert's evidence (the text of an Excel request they helped with) lifted them on a printer
+question of the same form. The default `local` likeness compares requests by which of the
+neighbourhood's declared statements they match, and each case is checked against `cosine` too,
+so the test fails if the default stops making the difference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+
+import pytest
+from sqlalchemy import Engine
+
+from embeddings.cache import CachedEncoder, EmbeddingCache
+from embeddings.encoder import Encoder
+from matcher.app.settings import FeedbackWeights, Settings
+from matcher.app.wiring import Velho, build
+from matcher.evaluation.e5_grid import E5_GRID_TEXTS
+from matcher.evaluation.topic_grid import grid_people
+from matcher.matching.schemas import MatchCreate
+from profiles.actor import Actor
+
+ADMIN = Actor.admin()
+EXCEL_MACRO = "Kuka osaa tehdä Excel-makron raportin automatisointiin?"
+PRINTER_SAME_FORM = "Kuka osaa asentaa verkkotulostimen kannettavaan?"
+EXCEL_SWEDISH = "behöver hjälp med pivottabeller i Excel"
+PEOPLE = grid_people(11, run_days=20.0, texts=E5_GRID_TEXTS)
+EXPERT = next(p.external_id for p in PEOPLE if p.kind == "expert" and "excel" in p.competence)
+REQUESTER = next(p.external_id for p in PEOPLE if p.kind == "expert" and "wounds" in p.competence)
+
+
+@pytest.fixture(params=["local", "cosine"])
+def grid_velho(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    adapted_e5: Encoder,
+    engine: Engine,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Velho]:
+    """The e5 grid's organisation (seed 11, those present from the start), greedy, no discovery slot."""
+    encoder = CachedEncoder(adapted_e5, EmbeddingCache(tmp_path_factory.getbasetemp() / "likeness-e5.sqlite"))
+    mode: Literal["local", "cosine"] = request.param
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        admin_token="t",
+        feedback=FeedbackWeights(exploration_policy="greedy", discovery_slot=0, request_similarity=mode),
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    v = build(settings, encoder=encoder, engine=engine)
+    v.start()
+    with v.session() as s:
+        v.profiles.upsert_many(s, rows=[(p.external_id, p.profile) for p in PEOPLE if p.joins_day <= 0])
+    yield v
+    v.close()
+
+
+def helped(v: Velho, text: str, provider: str, score: int) -> None:
+    with v.session() as s:
+        out = v.matching.match(s, MatchCreate(text=text, k=100, requester_id=REQUESTER))
+        eid = v.engagements.propose(s, request_id=out.request_id, provider_id=provider, actor=ADMIN)[0].id
+    with v.session() as s:
+        v.engagements.accept(s, engagement_id=eid, actor=ADMIN)
+        v.engagements.complete(s, engagement_id=eid, actor=ADMIN)
+        v.engagements.rate(s, engagement_id=eid, score=score, actor=ADMIN)
+
+
+def components(v: Velho, text: str, who: str) -> dict[str, float]:
+    with v.session() as s:
+        out = v.matching.match(s, MatchCreate(text=text, k=100, requester_id=REQUESTER))
+    return next(r.components for r in out.results if r.external_id == who)
+
+
+@pytest.mark.slow
+def test_evidence_and_ratings_count_for_the_same_skill_not_the_same_form(grid_velho: Velho) -> None:
+    v = grid_velho
+    local = v.matching.effects.weights.request_similarity == "local"  # type: ignore[union-attr]
+    helped(v, EXCEL_MACRO, EXPERT, 5)
+    printer = components(v, PRINTER_SAME_FORM, EXPERT)
+    swedish = components(v, EXCEL_SWEDISH, EXPERT)
+    # The Excel expert's profile says nothing about printers (measured relevance 0.04).
+    assert printer["relevance"] < 0.1
+    if local:
+        assert printer["evidence"] == 0.0 and printer["competence"] == 0.0
+        # The same skill asked in Swedish: the rating counts (measured +0.06).
+        assert swedish["competence"] > 0.03
+    else:
+        # By plain cosine the form alone carried the Excel evidence onto the printer question
+        # (measured +0.21), and the Swedish Excel request did not count as similar.
+        assert printer["evidence"] > 0.1
+        assert swedish["competence"] == 0.0
