@@ -172,7 +172,8 @@ class RequestLikeness:
     def weights(self, others: np.ndarray) -> list[float]:
         """How much each row counts for this request: 0 up to the ramp's floor, 1 from its top."""
         floor, full = self.ramp
-        return [similarity_weight(float(s), floor=floor, full=full) for s in self.similarity(others)]
+        weights = np.clip((self.similarity(others) - floor) / max(full - floor, 1e-9), 0.0, 1.0)
+        return [float(w) for w in weights]  # the same ramp as `similarity_weight`, vectorised
 
 
 def competence_posterior(prior_mean: float, history: Iterable[tuple[float, int]], *, strength: float) -> Competence:
