@@ -209,15 +209,15 @@ class FeedbackPass:
             min_basis=w.local_min_statements,
         )
 
-    def _evidence_gates(self, candidates: Sequence[Candidate], likeness: RequestLikeness) -> dict[int, float]:
+    def _evidence_gates(self, candidates: Sequence[Candidate], likeness: RequestLikeness) -> dict[int, float] | None:
         """How far each evidence statement counts here: as far as the request it came from is like this one.
 
-        Only in the `local` metric. Evidence is a past request's text, and every request shares a "who
-        could help me with …" form, so by plain similarity an Excel expert's evidence lifted them on
-        printer questions in the e5 grid simulation.
+        Only in the `local` metric (None otherwise: evidence counts in full). Evidence is a past
+        request's text, and every request shares a "who could help me with …" form, so by plain
+        similarity an Excel expert's evidence lifted them on printer questions in the e5 grid simulation.
         """
         if not likeness.local:
-            return {}
+            return None
         ids = np.fromiter(
             (h.statement_id for c in candidates for h in c.hits if h.kind == StatementKind.evidence), dtype=np.int64
         )
@@ -226,7 +226,7 @@ class FeedbackPass:
         held, vectors = self.snap.vectors.vectors(ids)
         return dict(zip(ids[held].tolist(), likeness.weights(vectors), strict=True))
 
-    def _split_evidence(self, c: Candidate, rw: RankingWeights, gates: dict[int, float]) -> None:
+    def _split_evidence(self, c: Candidate, rw: RankingWeights, gates: dict[int, float] | None) -> None:
         """Relevance from declared strengths only, and the lift evidence statements add on top.
 
         With `gates` (the `local` metric), each evidence statement counts at its gate's share of its
@@ -238,7 +238,7 @@ class FeedbackPass:
             c.components["evidence"] = 0.0
             return
         counted = c.hits
-        if gates:
+        if gates is not None:
             counted = declared + [
                 h._replace(similarity=h.similarity * gates[h.statement_id])
                 for h in c.hits
