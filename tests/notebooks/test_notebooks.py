@@ -11,6 +11,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from matcher.demo import organisation_path
+
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
@@ -64,8 +66,14 @@ def test_insights_runs_and_never_shows_a_request(tmp_path: Path, monkeypatch: py
     # No request text in any output, not even a long piece of one.
     assert not [t for t in filed if t in text]
     assert not [t for t in filed if len(t) > 40 and t[5:35] in text]
-    # Topics are named after offers: the only Excel expert's own statement names the Excel topic.
-    assert "Olen yksikön Excel-velho: pivot-taulukot, makrot ja VBA" in text
+    # Topics are named after offers: every label of the demand table is (the start of) a declared
+    # strength of the organisation, in English and in Finnish.
+    offers = [s["text"] for line in organisation_path().read_text(encoding="utf-8").splitlines()
+              for s in json.loads(line)["strengths"]]  # fmt: skip
+    rows = re.findall(r"^ +\d+ +\d+ +\S+ +\d+% +\d+ +\d+% +\S+ +(.+) \| (.+)$", text, re.MULTILINE)
+    assert rows
+    for label in (part.rstrip("…") for row in rows for part in row):
+        assert any(offer.startswith(label) for offer in offers), label
     # Unmet demand: the legal questions nobody offers are unmet and get "recruit or train".
     unmet_rows = [m for m in re.finditer(r"^\s*unmet +(\d+)/(\d+) ", text, re.MULTILINE)]
     assert unmet_rows and any(int(m[1]) > 0 for m in unmet_rows)
