@@ -91,11 +91,9 @@ def is_related(relevance: float, best: float, *, share: float) -> bool:
     return best > 0 and not math.isnan(relevance) and relevance >= share * best
 
 
-def similarity_weight(similarity: float, *, floor: float, full: float) -> float:
-    """How much a past request counts for this one: 0 up to `floor` cosine, rising to 1 at `full`."""
-    if similarity <= floor:
-        return 0.0
-    return min(1.0, (similarity - floor) / max(full - floor, 1e-9))
+def similarity_weights(similarities: np.ndarray, *, floor: float, full: float) -> np.ndarray:
+    """How much past requests count for this one: 0 up to `floor`, rising linearly to 1 at `full`."""
+    return np.clip((np.asarray(similarities, dtype=np.float64) - floor) / max(full - floor, 1e-9), 0.0, 1.0)
 
 
 def competence_prior(share: float, *, top: float, slope: float, floor: float) -> float:
@@ -172,8 +170,7 @@ class RequestLikeness:
     def weights(self, others: np.ndarray) -> list[float]:
         """How much each row counts for this request: 0 up to the ramp's floor, 1 from its top."""
         floor, full = self.ramp
-        weights = np.clip((self.similarity(others) - floor) / max(full - floor, 1e-9), 0.0, 1.0)
-        return [float(w) for w in weights]  # the same ramp as `similarity_weight`, vectorised
+        return [float(w) for w in similarity_weights(self.similarity(others), floor=floor, full=full)]
 
 
 def competence_posterior(prior_mean: float, history: Iterable[tuple[float, int]], *, strength: float) -> Competence:

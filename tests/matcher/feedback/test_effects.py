@@ -23,7 +23,7 @@ from matcher.feedback.effects import (
     rating_success,
     relevance_share,
     responsiveness_score,
-    similarity_weight,
+    similarity_weights,
     unit_draw,
 )
 from matcher.feedback.weights import FeedbackWeights
@@ -110,7 +110,7 @@ class TestCompetencePosterior:
         ("similarity", "weight"), [(0.4, 0.0), (0.400001, 0.0), (0.55, 0.5), (0.7, 1.0), (1.0, 1.0)]
     )
     def test_similarity_weight_around_the_floor(self, similarity: float, weight: float) -> None:
-        assert similarity_weight(similarity, floor=0.4, full=0.7) == pytest.approx(weight, abs=1e-5)
+        assert similarity_weights(np.array([similarity]), floor=0.4, full=0.7)[0] == pytest.approx(weight, abs=1e-5)
 
     def test_hand_computed(self) -> None:
         # prior 0.75 × 2 pseudo-ratings; a 5 on an identical request, a 1 counting half.
