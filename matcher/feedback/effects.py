@@ -135,6 +135,12 @@ class RequestLikeness:
     requests this separates same-topic pairs from the rest with AUC 0.88 against 0.81 for cosine,
     among the pairs where it matters (both plausible for one provider). Fewer statements say too
     little about the neighbourhood (two give a correlation of ±1), so small lists use cosine.
+
+    With `nearest`, only that many statements closest to the request form the metric. Over all
+    of a 30-person candidate list, the spread between the request's domain and the rest dominates
+    the correlation, so an Arabic and a Somali interpreting request looked alike (both "language,
+    not IT"); among the nearest 30, what varies is which language. Same-domain pairs of the e5
+    grid's requests: AUC 0.81 → 0.88, all pairs 0.89 → 0.92.
     """
 
     def __init__(
@@ -145,11 +151,14 @@ class RequestLikeness:
         cosine: tuple[float, float],
         local: tuple[float, float],
         min_basis: int,
+        nearest: int | None = None,
     ) -> None:
         self.query = np.asarray(query, dtype=np.float32).reshape(-1)
         self.ramp = cosine
         self.local = False
         if basis is not None and len(basis) >= max(min_basis, 3):
+            if nearest is not None and len(basis) > nearest:
+                basis = basis[np.argsort(-(basis @ self.query), kind="stable")[:nearest]]
             centred = basis - basis.mean(axis=0, keepdims=True)
             profile = centred @ self.query
             norm = float(np.linalg.norm(profile))

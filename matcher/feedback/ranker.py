@@ -207,6 +207,7 @@ class FeedbackPass:
             cosine=(w.similar_request_floor, w.similar_request_full),
             local=(w.local_request_floor, w.local_request_full),
             min_basis=w.local_min_statements,
+            nearest=w.local_nearest,
         )
 
     def _evidence_gates(self, candidates: Sequence[Candidate], likeness: RequestLikeness) -> dict[int, float] | None:

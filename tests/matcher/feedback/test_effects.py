@@ -195,6 +195,34 @@ class TestRequestLikeness:
         assert like.similarity(v[None, :])[0] == pytest.approx(target, abs=1e-6)
         assert like.weights(v[None, :])[0] == pytest.approx(weight, abs=1e-3)
 
+    def test_the_nearest_statements_tell_neighbouring_skills_apart(self) -> None:
+        # Two neighbouring skills of one domain (axes 0 and 1, both leaning on the domain, axis 7),
+        # 10 statements each, among 60 statements of far skills (axes 2-4): Arabic and Somali
+        # interpreting among everything else an organisation offers.
+        rng = np.random.default_rng(1)
+
+        def stmt(*parts: tuple[int, float]) -> np.ndarray:
+            return unit(self.e(*parts) + rng.normal(0, 0.05, self.DIM).astype(np.float32))
+
+        near = [stmt((0, 1.0), (7, 1.0)) for _ in range(10)] + [stmt((1, 1.0), (7, 1.0)) for _ in range(10)]
+        far = [stmt((2 + i % 3, 1.0)) for i in range(60)]
+        basis = np.stack(near + far)
+        query = self.e((0, 0.3), (7, 1.0), (self.FORM, 1.0))  # mostly the domain, a little skill 0
+        neighbour = self.e((1, 0.3), (7, 1.0), (self.FORM, 1.0))[None, :]  # the same, about skill 1
+        same_skill = self.e((0, 0.3), (7, 1.0), (self.SWEDISH, 1.0))[None, :]
+
+        def likeness(nearest: int | None) -> RequestLikeness:
+            return RequestLikeness(
+                query, basis, cosine=self.RAMPS["cosine"], local=self.RAMPS["local"], min_basis=20, nearest=nearest
+            )
+
+        # Over every statement, "the domain, not the far skills" is all the profiles show.
+        assert likeness(None).weights(neighbour) == [1.0]
+        # Among the 20 nearest, what varies is which of the two skills.
+        assert likeness(20).similarity(neighbour)[0] < 0.0
+        assert likeness(20).weights(neighbour) == [0.0]
+        assert likeness(20).weights(same_skill) == [1.0]
+
     def test_nothing_to_compare(self) -> None:
         like = self.likeness(30)
         assert like.weights(np.zeros((0, self.DIM), dtype=np.float32)) == []
