@@ -30,6 +30,7 @@ from matcher.app.db_timing import time_statements
 from matcher.app.heap import freeze_long_lived
 from matcher.app.migrate import upgrade_database
 from matcher.app.settings import Settings
+from matcher.app.threads import one_blas_thread
 from matcher.app.unit_of_work import UnitOfWork
 from matcher.feedback.ranker import FeedbackRanker
 from matcher.feedback.service import EngagementService
@@ -138,6 +139,8 @@ class Velho:
         """
         upgrade_database(self.engine)
         self._serving = serving
+        if serving:
+            one_blas_thread()
         if serving and self.insights_warmer is not None and self.insights_warmer not in self.tasks:
             self.tasks.append(self.insights_warmer)
         self.follower.start(block=block, progress=progress)
