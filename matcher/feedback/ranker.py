@@ -245,11 +245,12 @@ class FeedbackPass:
                 for h in c.hits
                 if h.kind == StatementKind.evidence and gates.get(h.statement_id, 0.0) > 0
             ]
-            total = relevance(counted, rw)[0]
+        gated_total, scored = relevance(counted, rw)
+        if gates is not None:
+            total = gated_total
         rel_declared, _ = relevance(declared, rw)
         c.components["relevance"] = round(min(total, rel_declared), 6)
         c.components["evidence"] = round(total - c.components["relevance"], 6) + 0.0  # no "-0.0"
-        _, scored = relevance(counted, rw)
         best_evidence = max((h.rating or 0 for h in counted if h.kind == StatementKind.evidence), default=0)
         if scored and scored[0][0].kind == StatementKind.evidence:
             # The explanation leads with the evidence statement and quotes this rating.
