@@ -15,16 +15,12 @@ CLI jobs and tests keep every core: only a serving process (`Velho.start(serving
 
 from __future__ import annotations
 
-import threading
+import functools
 
 from threadpoolctl import threadpool_limits
 
-_lock = threading.Lock()
-_limited: list[threadpool_limits] = []  # held for the process's life: dropping it keeps the limit anyway
 
-
-def one_blas_thread() -> None:
-    """Limit numpy's BLAS to one thread in this process (once; later calls do nothing)."""
-    with _lock:
-        if not _limited:
-            _limited.append(threadpool_limits(limits=1, user_api="blas"))
+@functools.cache
+def one_blas_thread() -> threadpool_limits:
+    """Limit numpy's BLAS to one thread in this process (once: later calls return the same limit)."""
+    return threadpool_limits(limits=1, user_api="blas")
