@@ -36,7 +36,7 @@ from matcher.app.settings import Settings  # noqa: E402
 from matcher.evaluation.sim_metrics import Summary, summarise  # noqa: E402
 from matcher.evaluation.simulation import SimConfig, run_simulation, scenario_for  # noqa: E402
 from matcher.feedback import ranker as ranker_module  # noqa: E402
-from matcher.feedback.effects import RequestLikeness  # noqa: E402
+from matcher.feedback.effects import OwnNeighbourhoods, RequestLikeness  # noqa: E402
 
 ARMS = ("configured", "labelled", "static")
 COLUMNS = (
@@ -59,8 +59,8 @@ class LabelledLikeness(RequestLikeness):
         if topic is not None:
             LabelledLikeness.topic_of[self.query.tobytes()] = topic
 
-    def similarity(self, others: np.ndarray) -> np.ndarray:
-        out = super().similarity(others)
+    def similarity(self, others: np.ndarray, own: OwnNeighbourhoods | None = None) -> np.ndarray:
+        out = super().similarity(others, own)
         for i, row in enumerate(np.asarray(others, dtype=np.float32)):
             known = LabelledLikeness.topic_of.get(row.tobytes())
             if known is not None and self.topic is not None:

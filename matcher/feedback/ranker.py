@@ -18,7 +18,8 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from embeddings.encoder import Vectors
-from matcher.feedback.effects import RequestLikeness, at_capacity, bayesian_average
+from matcher.feedback.effects import OwnNeighbourhoods, RequestLikeness, at_capacity, bayesian_average
+from matcher.feedback.neighbourhood import decode_neighbourhoods, encode_neighbourhood
 from matcher.feedback.policy import (
     COMPONENTS,
     ProviderView,
@@ -145,6 +146,8 @@ class FeedbackPass:
     k: int
     stats: dict[int, ProviderStats] = field(default_factory=dict)
     scored: dict[int, Scored] = field(default_factory=dict)
+    # The declared statements that formed this request's metric, stored as `HelpRequest.neighbourhood`.
+    neighbourhood: bytes | None = None
 
     def apply(self, candidates: Sequence[Candidate], query: Vectors) -> None:
         """Add every feedback component (and its note) to each candidate, in place."""
@@ -200,8 +203,9 @@ class FeedbackPass:
                 (h.statement_id for c in candidates for h in c.hits if h.kind != StatementKind.evidence),
                 dtype=np.int64,
             )
-            _, basis = self.snap.vectors.vectors(ids)
-        return RequestLikeness(
+            held, basis = self.snap.vectors.vectors(ids)
+            ids = ids[held]
+        likeness = RequestLikeness(
             q,
             basis,
             cosine=(w.similar_request_floor, w.similar_request_full),
@@ -209,6 +213,20 @@ class FeedbackPass:
             min_basis=w.local_min_statements,
             nearest=w.local_nearest,
         )
+        if likeness.local:
+            self.neighbourhood = encode_neighbourhood(ids[likeness.neighbourhood], likeness.neighbourhood_similarity)
+        return likeness
+
+    def _own_neighbourhoods(self, stored: Sequence[bytes | None]) -> OwnNeighbourhoods | None:
+        """The stored neighbourhoods of past requests, their statements' vectors fetched once each."""
+        ids, similarities = decode_neighbourhoods(stored)
+        if ids.size == 0:
+            return None
+        unique, inverse = np.unique(ids, return_inverse=True)
+        held, statements = self.snap.vectors.vectors(unique)
+        position = np.where(held, np.cumsum(held) - 1, -1)  # row of each unique id in `statements`
+        rows = np.where(ids >= 0, position[inverse.reshape(ids.shape)], -1)
+        return OwnNeighbourhoods(statements, rows, similarities)
 
     def _evidence_gates(self, candidates: Sequence[Candidate], likeness: RequestLikeness) -> dict[int, float] | None:
         """How far each evidence statement counts here: as far as the request it came from is like this one.
@@ -297,11 +315,14 @@ class FeedbackPass:
                 continue  # another model's vector space: not comparable
             vec = np.frombuffer(row.embedding, dtype=np.float32)
             if vec.shape == q.shape:
-                kept.append((row.provider_id, vec, row.score))
+                kept.append((row.provider_id, vec, row.score, row.neighbourhood))
         if not kept:
             return {}
-        weights = likeness.weights(np.stack([vec for _, vec, _ in kept]))
+        own = None
+        if likeness.local and r.weights.local_own_neighbourhood:
+            own = self._own_neighbourhoods([n for *_, n in kept])
+        weights = likeness.weights(np.stack([vec for _, vec, _, _ in kept]), own)
         out: dict[int, list[tuple[float, int]]] = {}
-        for (provider_id, _, score), weight in zip(kept, weights, strict=True):
+        for (provider_id, _, score, _), weight in zip(kept, weights, strict=True):
             out.setdefault(provider_id, []).append((weight, score))
         return out

@@ -38,6 +38,7 @@ class RatedRequest:
     score: int
     model_id: str | None
     embedding: bytes | None
+    neighbourhood: bytes | None = None  # its nearest statements' ids (`HelpRequest.neighbourhood`)
 
 
 # An engagement is always read with what its public view needs.
@@ -212,7 +213,7 @@ class EngagementRepository:
         out: list[RatedRequest] = []
         for chunk in _chunks(provider_ids):
             rows = session.execute(_HISTORY, {"ids": chunk, "per": per_provider})
-            out.extend(RatedRequest(cast(int, p), int(s), m, e) for p, s, m, e in rows)
+            out.extend(RatedRequest(cast(int, p), int(s), m, e, n) for p, s, m, e, n in rows)
         return out
 
     # -- evidence statements ----------------------------------------------------------------
@@ -253,6 +254,7 @@ _LATEST = (
         Rating.score.label("score"),
         HelpRequest.model_id.label("model_id"),
         HelpRequest.embedding.label("embedding"),
+        HelpRequest.neighbourhood.label("neighbourhood"),
         func.row_number().over(partition_by=Rating.provider_id, order_by=Rating.id.desc()).label("recency"),
     )
     .join(Engagement, Engagement.id == Rating.engagement_id)
@@ -260,7 +262,7 @@ _LATEST = (
     .where(Rating.provider_id.in_(_IDS))
     .subquery()
 )
-_HISTORY = select(_LATEST.c.provider_id, _LATEST.c.score, _LATEST.c.model_id, _LATEST.c.embedding).where(
-    _LATEST.c.recency <= bindparam("per")
-)
+_HISTORY = select(
+    _LATEST.c.provider_id, _LATEST.c.score, _LATEST.c.model_id, _LATEST.c.embedding, _LATEST.c.neighbourhood
+).where(_LATEST.c.recency <= bindparam("per"))
 _RATING_TOTALS = select(func.coalesce(func.sum(Rating.score), 0), func.count(Rating.id))

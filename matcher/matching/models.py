@@ -30,6 +30,11 @@ class HelpRequest(Base):
     # The request vector (language-corrected), so evidence needs no re-encoding.
     model_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # The declared statements nearest the request among its candidates' when it was ranked (their
+    # ids and the request's similarity to each; format in `feedback/neighbourhood.py`), so the
+    # feedback loop can later compare other requests with it in its own neighbourhood. NULL under
+    # plain cosine or with feedback off.
+    neighbourhood: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # The band of the best result ("strong" / "fair" / "weak"); insights count unmet demand from it.
     best_strength: Mapped[str | None] = mapped_column(String(8), nullable=True)

@@ -21,6 +21,8 @@ class FeedbackPass(Protocol):
     """The feedback effects of one request (see `matcher.feedback.ranker`)."""
 
     deny: frozenset[int]
+    # Set by `apply`: the statements that formed the request's metric, stored with it (opaque here).
+    neighbourhood: bytes | None
 
     def apply(self, candidates: list[Candidate], query: Vectors) -> None:
         """Add named feedback components and notes to the candidates, in place."""

@@ -181,6 +181,8 @@ class MatchService:
                 embedding=np.asarray(query.vector, dtype=np.float32).tobytes() if query.vector is not None else None,
                 created_at=as_utc(self.clock()),
             )
+            if feedback is not None:
+                request.neighbourhood = feedback.neighbourhood
             bands = [band_of(c.components, self._weights) for c in ranked]
             best = best_of(bands)
             request.best_strength = best

@@ -83,7 +83,7 @@ class PrivacyRepository:
         result = session.execute(
             update(HelpRequest)
             .where(HelpRequest.requester_id == requester_id)
-            .values(text=None, embedding=None, model_id=None, requester_id=None),
+            .values(text=None, embedding=None, neighbourhood=None, model_id=None, requester_id=None),
             execution_options={"synchronize_session": False},
         )
         return int(getattr(result, "rowcount", 0) or 0)
@@ -99,11 +99,11 @@ class PrivacyRepository:
         )
 
     def purge_request_texts(self, session: Session, *, before: datetime) -> int:
-        """Forget the texts (and vectors) of requests filed before `before`; counts and results stay."""
+        """Forget the texts, vectors and neighbourhoods of requests filed before `before`; counts and results stay."""
         result = session.execute(
             update(HelpRequest)
             .where(HelpRequest.created_at < before, HelpRequest.text.is_not(None))
-            .values(text=None, embedding=None, model_id=None),
+            .values(text=None, embedding=None, neighbourhood=None, model_id=None),
             execution_options={"synchronize_session": False},
         )
         return int(getattr(result, "rowcount", 0) or 0)

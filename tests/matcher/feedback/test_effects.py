@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from matcher.feedback.effects import (
     Competence,
+    OwnNeighbourhoods,
     RequestLikeness,
     at_capacity,
     bayesian_average,
@@ -222,6 +223,54 @@ class TestRequestLikeness:
         assert likeness(20).similarity(neighbour)[0] < 0.0
         assert likeness(20).weights(neighbour) == [0.0]
         assert likeness(20).weights(same_skill) == [1.0]
+
+    def test_a_past_request_is_also_compared_in_its_own_neighbourhood(self) -> None:
+        # The new request is about skill 0 (axis 0); its 20 nearest statements are all about
+        # skill 0, half of them also about reports (axis 3), so all its neighbourhood can see is
+        # "reports or not". A past request about skill 1 with reports looks just like it there.
+        # That request's own neighbourhood holds both skills and tells them apart.
+        rng = np.random.default_rng(2)
+
+        def stmt(*parts: tuple[int, float]) -> np.ndarray:
+            return unit(self.e(*parts) + rng.normal(0, 0.03, self.DIM).astype(np.float32))
+
+        def about(skill: int, n: int) -> list[np.ndarray]:
+            return [stmt((skill, 1.0), (3, 0.8 * (i % 2)), (7, 0.5)) for i in range(n)]
+
+        ours = np.stack(about(0, 20))
+        theirs = np.stack(about(0, 10) + about(1, 10))
+        query = self.e((0, 1.0), (3, 0.8), (7, 0.5), (self.FORM, 1.0))
+        other_skill = self.e((1, 1.0), (3, 0.8), (7, 0.5), (self.FORM, 1.0))
+        same_skill = self.e((0, 1.0), (3, 0.8), (7, 0.5), (self.SWEDISH, 1.0))
+        past = np.stack([other_skill, same_skill])
+        like = RequestLikeness(query, ours, cosine=self.RAMPS["cosine"], local=self.RAMPS["local"], min_basis=20)
+        # Both past requests were ranked among `theirs`: rows 0-19 of the statements.
+        own = OwnNeighbourhoods(np.concatenate([theirs, ours]), np.tile(np.arange(20), (2, 1)), past @ theirs.T)
+
+        assert like.weights(past) == [1.0, 1.0]
+        in_their_own = own.correlation(query, min_held=20)
+        assert in_their_own[0] < -0.5 and in_their_own[1] > 0.9
+        assert like.similarity(past, own) == pytest.approx((like.similarity(past) + in_their_own) / 2)
+        assert like.weights(past, own) == [0.0, 1.0]
+
+        # With fewer than `min_basis` of a request's own statements still held (edited or erased
+        # since), its own neighbourhood says too little: this request's alone counts.
+        thinned = own.rows.copy()
+        thinned[0, 1:] = -1
+        assert like.weights(past, OwnNeighbourhoods(own.statements, thinned, own.similarities)) == [1.0, 1.0]
+
+    def test_own_neighbourhood_correlation_skips_statements_no_longer_held(self) -> None:
+        rng = np.random.default_rng(3)
+        statements = rng.normal(size=(12, self.DIM)).astype(np.float32)
+        query, other = rng.normal(size=self.DIM).astype(np.float32), rng.normal(size=(1, self.DIM)).astype(np.float32)
+        rows = np.array([[0, 3, -1, 5, 7, -1, 11, 2]])
+        held = [0, 3, 5, 7, 11, 2]
+        # Stored when the past request was ranked; a gone statement's entry is never read.
+        similarities = np.where(rows >= 0, statements[rows] @ other[0], 99.0)
+        expected = np.corrcoef(statements[held] @ query, statements[held] @ other[0])[0, 1]
+        own = OwnNeighbourhoods(statements, rows, similarities)
+        assert own.correlation(query, min_held=6)[0] == pytest.approx(expected, abs=1e-6)
+        assert np.isnan(own.correlation(query, min_held=7)[0])
 
     def test_nothing_to_compare(self) -> None:
         like = self.likeness(30)

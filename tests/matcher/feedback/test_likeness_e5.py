@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+import numpy as np
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from embeddings.encoder import Encoder
@@ -22,6 +23,8 @@ from matcher.app.settings import FeedbackWeights, Settings
 from matcher.app.wiring import Velho, build
 from matcher.evaluation.e5_grid import E5_GRID_TEXTS
 from matcher.evaluation.topic_grid import grid_people
+from matcher.feedback.neighbourhood import NEIGHBOURHOOD
+from matcher.matching.models import HelpRequest
 from matcher.matching.schemas import MatchCreate
 from profiles.actor import Actor
 
@@ -29,9 +32,28 @@ ADMIN = Actor.admin()
 EXCEL_MACRO = "Kuka osaa tehdä Excel-makron raportin automatisointiin?"
 PRINTER_SAME_FORM = "Kuka osaa asentaa verkkotulostimen kannettavaan?"
 EXCEL_SWEDISH = "behöver hjälp med pivottabeller i Excel"
+INSULIN_PEN = "who could teach a patient to use an insulin pen?"
 PEOPLE = grid_people(11, run_days=20.0, texts=E5_GRID_TEXTS)
 EXPERT = next(p.external_id for p in PEOPLE if p.kind == "expert" and "excel" in p.competence)
 REQUESTER = next(p.external_id for p in PEOPLE if p.kind == "expert" and "wounds" in p.competence)
+
+
+def started_grid(
+    tmp_path: Path, adapted_e5: Encoder, engine: Engine, tmp_path_factory: pytest.TempPathFactory, **weights: Any
+) -> Velho:
+    """The e5 grid's organisation (seed 11, those present from the start), greedy, no discovery slot."""
+    encoder = CachedEncoder(adapted_e5, EmbeddingCache(tmp_path_factory.getbasetemp() / "likeness-e5.sqlite"))
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        admin_token="t",
+        feedback=FeedbackWeights(exploration_policy="greedy", discovery_slot=0, **weights),
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    v = build(settings, encoder=encoder, engine=engine)
+    v.start()
+    with v.session() as s:
+        v.profiles.upsert_many(s, rows=[(p.external_id, p.profile) for p in PEOPLE if p.joins_day <= 0])
+    return v
 
 
 @pytest.fixture(params=["local", "cosine"])
@@ -42,19 +64,23 @@ def grid_velho(
     engine: Engine,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Velho]:
-    """The e5 grid's organisation (seed 11, those present from the start), greedy, no discovery slot."""
-    encoder = CachedEncoder(adapted_e5, EmbeddingCache(tmp_path_factory.getbasetemp() / "likeness-e5.sqlite"))
+    """The grid, with past requests compared in the `local` metric or by plain cosine."""
     mode: Literal["local", "cosine"] = request.param
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        admin_token="t",
-        feedback=FeedbackWeights(exploration_policy="greedy", discovery_slot=0, request_similarity=mode),
-        _env_file=None,  # type: ignore[call-arg]
-    )
-    v = build(settings, encoder=encoder, engine=engine)
-    v.start()
-    with v.session() as s:
-        v.profiles.upsert_many(s, rows=[(p.external_id, p.profile) for p in PEOPLE if p.joins_day <= 0])
+    v = started_grid(tmp_path, adapted_e5, engine, tmp_path_factory, request_similarity=mode)
+    yield v
+    v.close()
+
+
+@pytest.fixture(params=[True, False])
+def own_velho(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    adapted_e5: Encoder,
+    engine: Engine,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Velho]:
+    """The grid in the `local` metric, with past requests also compared in their own neighbourhood or not."""
+    v = started_grid(tmp_path, adapted_e5, engine, tmp_path_factory, local_own_neighbourhood=request.param)
     yield v
     v.close()
 
@@ -93,3 +119,28 @@ def test_evidence_and_ratings_count_for_the_same_skill_not_the_same_form(grid_ve
         # (measured +0.21), and the Swedish Excel request did not count as similar.
         assert printer["evidence"] > 0.1
         assert swedish["competence"] == 0.0
+
+
+@pytest.mark.slow
+def test_a_low_rating_on_another_skill_does_not_mark_an_expert_down(own_velho: Velho) -> None:
+    # Among the 30 statements nearest the Excel question (all spreadsheets and IT), an English
+    # insulin-pen question correlates with it at 0.87 (measured): what varies there is how a line
+    # is worded, not which skill. In the insulin request's own neighbourhood, 0.34; the mean is
+    # below the ramp's floor. So an Excel expert's 1 for help with insulin pens must not count on Excel.
+    v = own_velho
+    own = v.matching.effects.weights.local_own_neighbourhood  # type: ignore[union-attr]
+    helped(v, INSULIN_PEN, EXPERT, 1)
+    with v.session() as s:
+        stored = s.scalars(select(HelpRequest.neighbourhood).where(HelpRequest.text == INSULIN_PEN)).one()
+    # Stored with the request: the 30 declared statements nearest it, nearest first.
+    assert stored is not None
+    nearest = np.frombuffer(stored, dtype=NEIGHBOURHOOD)
+    assert len(nearest) == 30 and np.all(np.diff(nearest["similarity"]) <= 0)
+    excel = components(v, EXCEL_MACRO, EXPERT)
+    assert excel["relevance"] > 0.3
+    if own:
+        assert excel["competence"] == 0.0
+    else:
+        # Measured −0.41: one 1 on insulin pens took the Excel expert down on Excel by more than
+        # their whole relevance.
+        assert excel["competence"] < -0.2

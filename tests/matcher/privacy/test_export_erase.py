@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from matcher.app.wiring import Velho
 from matcher.feedback.models import Engagement, Rating
+from matcher.feedback.neighbourhood import encode_neighbourhood
 from matcher.feedback.repository import EngagementRepository
 from matcher.matching.models import HelpRequest, MatchResult
 from matcher.matching.schemas import MatchCreate
@@ -19,6 +20,8 @@ from profiles.actor import Actor
 from profiles.models import Employee, StatementKind, StrengthStatement, utcnow
 
 ADMIN = Actor.admin()
+# A request's nearest statements, as stored (ids and similarities).
+NEIGHBOURHOOD = encode_neighbourhood(np.arange(30), np.full(30, 0.5))
 
 
 def helped(velho: Velho, requester: str, provider: str, text: str, score: int, comment: str | None = None) -> int:
@@ -106,6 +109,9 @@ def test_erasure_leaves_nothing_of_the_person_and_keeps_others_whole(velho: Velh
         bob_id = s.scalars(select(Employee.id).where(Employee.external_id == "bob")).one()
         bob_before = repo.provider_stats(s, provider_ids=[bob_id], now=utcnow())[bob_id]
     with velho.session() as s:
+        # A team this small has too few statements for a stored neighbourhood: give every request one.
+        s.execute(update(HelpRequest).values(neighbourhood=NEIGHBOURHOOD))
+    with velho.session() as s:
         velho.privacy.erase(s, external_id="ann", actor=Actor.employee("ann"))
     with velho.reading() as s:
         assert s.scalar(select(func.count()).select_from(Employee).where(Employee.external_id == "ann")) == 0
@@ -115,6 +121,12 @@ def test_erasure_leaves_nothing_of_the_person_and_keeps_others_whole(velho: Velh
         )
         texts = [t for t in s.scalars(select(HelpRequest.text)) if t]
         assert texts == ["Excel-makro kaatuu"]  # Cai's request stays; Ann's texts are gone
+        # What her requests were near goes with their words and vectors.
+        assert sorted((tuple(r) for r in s.execute(select(HelpRequest.text, HelpRequest.neighbourhood))), key=str) == [
+            ("Excel-makro kaatuu", NEIGHBOURHOOD),
+            (None, None),
+            (None, None),
+        ]
         assert s.scalar(select(func.count()).select_from(HelpRequest).where(HelpRequest.requester_id == "ann")) == 0
         comments = set(s.scalars(select(Rating.comment)))
         assert "Ann kiittää" not in comments and "hyvä apu" not in comments  # hers, and the one about her (deleted)
@@ -150,10 +162,17 @@ def test_retention_purges_old_request_texts_and_keeps_the_counts(velho: Velho) -
             .where(HelpRequest.text == "vanha pyyntö Excelistä")
             .values(created_at=utcnow() - timedelta(days=400))
         )
+        s.execute(update(HelpRequest).values(neighbourhood=NEIGHBOURHOOD))
     assert velho.purge_old_requests() == 1
     with velho.reading() as s:
         assert sorted(t or "-" for t in s.scalars(select(HelpRequest.text))) == ["-", "uusi pyyntö Excelistä"]
         assert s.scalar(select(func.count(HelpRequest.id))) == 2
         assert s.scalar(select(func.count()).select_from(HelpRequest).where(HelpRequest.embedding.is_(None))) == 1
+        assert s.execute(
+            select(HelpRequest.text, HelpRequest.neighbourhood).order_by(HelpRequest.created_at)
+        ).all() == [
+            (None, None),
+            ("uusi pyyntö Excelistä", NEIGHBOURHOOD),
+        ]
         assert s.scalar(select(func.count(Rating.id))) == 1
     assert velho.purge_old_requests() == 0

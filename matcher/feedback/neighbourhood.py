@@ -1,0 +1,35 @@
+"""How a request's neighbourhood is stored (`HelpRequest.neighbourhood`).
+
+The declared statements nearest a request when it was ranked, with the request's similarity to
+each, so a later request can be compared with it in its own neighbourhood
+(`effects.OwnNeighbourhoods`) without the past request meeting those statements again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+# One entry per statement: 12 bytes, 360 per request at `local_nearest` 30.
+NEIGHBOURHOOD = np.dtype([("statement_id", "<i8"), ("similarity", "<f4")])
+
+
+def encode_neighbourhood(statement_ids: np.ndarray, similarities: np.ndarray) -> bytes:
+    """The stored form of one request's neighbourhood."""
+    stored = np.empty(len(statement_ids), dtype=NEIGHBOURHOOD)
+    stored["statement_id"], stored["similarity"] = statement_ids, similarities
+    return stored.tobytes()
+
+
+def decode_neighbourhoods(stored: Sequence[bytes | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Stored neighbourhoods as (ids, similarities), one row per request, padded with id −1."""
+    lengths = np.fromiter((len(b or b"") // NEIGHBOURHOOD.itemsize for b in stored), dtype=np.int64, count=len(stored))
+    flat = np.frombuffer(b"".join(b or b"" for b in stored), dtype=NEIGHBOURHOOD)
+    # Entry j of request i goes to (i, j); a shorter list leaves the rest of its row empty.
+    row = np.repeat(np.arange(len(lengths)), lengths)
+    col = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    ids = np.full((len(lengths), int(lengths.max(initial=0))), -1, dtype=np.int64)
+    similarities = np.zeros(ids.shape, dtype=np.float32)
+    ids[row, col], similarities[row, col] = flat["statement_id"], flat["similarity"]
+    return ids, similarities
