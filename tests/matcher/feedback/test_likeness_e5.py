@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pytest
@@ -38,11 +38,18 @@ EXPERT = next(p.external_id for p in PEOPLE if p.kind == "expert" and "excel" in
 REQUESTER = next(p.external_id for p in PEOPLE if p.kind == "expert" and "wounds" in p.competence)
 
 
-def started_grid(
-    tmp_path: Path, adapted_e5: Encoder, engine: Engine, tmp_path_factory: pytest.TempPathFactory, **weights: Any
-) -> Velho:
-    """The e5 grid's organisation (seed 11, those present from the start), greedy, no discovery slot."""
+@pytest.fixture
+def grid_velho(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    adapted_e5: Encoder,
+    engine: Engine,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Velho]:
+    """The e5 grid's organisation (seed 11, those present from the start), greedy, no discovery
+    slot, with the feedback weights each test names (parametrised indirectly)."""
     encoder = CachedEncoder(adapted_e5, EmbeddingCache(tmp_path_factory.getbasetemp() / "likeness-e5.sqlite"))
+    weights: dict[str, Any] = request.param
     settings = Settings(
         data_dir=tmp_path / "data",
         admin_token="t",
@@ -53,34 +60,6 @@ def started_grid(
     v.start()
     with v.session() as s:
         v.profiles.upsert_many(s, rows=[(p.external_id, p.profile) for p in PEOPLE if p.joins_day <= 0])
-    return v
-
-
-@pytest.fixture(params=["local", "cosine"])
-def grid_velho(
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    adapted_e5: Encoder,
-    engine: Engine,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Velho]:
-    """The grid, with past requests compared in the `local` metric or by plain cosine."""
-    mode: Literal["local", "cosine"] = request.param
-    v = started_grid(tmp_path, adapted_e5, engine, tmp_path_factory, request_similarity=mode)
-    yield v
-    v.close()
-
-
-@pytest.fixture(params=[True, False])
-def own_velho(
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    adapted_e5: Encoder,
-    engine: Engine,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Velho]:
-    """The grid in the `local` metric, with past requests also compared in their own neighbourhood or not."""
-    v = started_grid(tmp_path, adapted_e5, engine, tmp_path_factory, local_own_neighbourhood=request.param)
     yield v
     v.close()
 
@@ -102,6 +81,7 @@ def components(v: Velho, text: str, who: str) -> dict[str, float]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("grid_velho", [{"request_similarity": m} for m in ("local", "cosine")], indirect=True)
 def test_evidence_and_ratings_count_for_the_same_skill_not_the_same_form(grid_velho: Velho) -> None:
     v = grid_velho
     local = v.matching.effects.weights.request_similarity == "local"  # type: ignore[union-attr]
@@ -122,12 +102,13 @@ def test_evidence_and_ratings_count_for_the_same_skill_not_the_same_form(grid_ve
 
 
 @pytest.mark.slow
-def test_a_low_rating_on_another_skill_does_not_mark_an_expert_down(own_velho: Velho) -> None:
+@pytest.mark.parametrize("grid_velho", [{"local_own_neighbourhood": b} for b in (True, False)], indirect=True)
+def test_a_low_rating_on_another_skill_does_not_mark_an_expert_down(grid_velho: Velho) -> None:
     # Among the 30 statements nearest the Excel question (all spreadsheets and IT), an English
     # insulin-pen question correlates with it at 0.87 (measured): what varies there is how a line
     # is worded, not which skill. In the insulin request's own neighbourhood, 0.34; the mean is
     # below the ramp's floor. So an Excel expert's 1 for help with insulin pens must not count on Excel.
-    v = own_velho
+    v = grid_velho
     own = v.matching.effects.weights.local_own_neighbourhood  # type: ignore[union-attr]
     helped(v, INSULIN_PEN, EXPERT, 1)
     with v.session() as s:
