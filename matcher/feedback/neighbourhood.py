@@ -11,6 +11,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from matcher.feedback.effects import OwnNeighbourhoods
+from matcher.index.base import VectorIndex
+
 # One entry per statement: 12 bytes, 360 per request at `local_nearest` 30.
 NEIGHBOURHOOD = np.dtype([("statement_id", "<i8"), ("similarity", "<f4")])
 
@@ -33,3 +36,19 @@ def decode_neighbourhoods(stored: Sequence[bytes | None]) -> tuple[np.ndarray, n
     similarities = np.zeros(ids.shape, dtype=np.float32)
     ids[row, col], similarities[row, col] = flat["statement_id"], flat["similarity"]
     return ids, similarities
+
+
+def own_neighbourhoods(stored: Sequence[bytes | None], index: VectorIndex) -> OwnNeighbourhoods | None:
+    """Past requests' stored neighbourhoods with their statements' vectors from `index`, each
+    fetched once; a statement no longer held gets row −1. None when nothing was stored."""
+    ids, similarities = decode_neighbourhoods(stored)
+    if ids.size == 0:
+        return None
+    stored_id = ids >= 0
+    # Never ask for the padding: one miss sends the FAISS index down its slow path.
+    unique, inverse = np.unique(ids[stored_id], return_inverse=True)
+    held, statements = index.vectors(unique)
+    position = np.where(held, np.cumsum(held) - 1, -1)  # row of each unique id in `statements`
+    rows = np.full(ids.shape, -1, dtype=np.int64)
+    rows[stored_id] = position[inverse.reshape(-1)]
+    return OwnNeighbourhoods(statements, rows, similarities)

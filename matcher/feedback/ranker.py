@@ -18,8 +18,8 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from embeddings.encoder import Vectors
-from matcher.feedback.effects import OwnNeighbourhoods, RequestLikeness, at_capacity, bayesian_average
-from matcher.feedback.neighbourhood import decode_neighbourhoods, encode_neighbourhood
+from matcher.feedback.effects import RequestLikeness, at_capacity, bayesian_average
+from matcher.feedback.neighbourhood import encode_neighbourhood, own_neighbourhoods
 from matcher.feedback.policy import (
     COMPONENTS,
     ProviderView,
@@ -217,17 +217,6 @@ class FeedbackPass:
             self.neighbourhood = encode_neighbourhood(ids[likeness.neighbourhood], likeness.neighbourhood_similarity)
         return likeness
 
-    def _own_neighbourhoods(self, stored: Sequence[bytes | None]) -> OwnNeighbourhoods | None:
-        """The stored neighbourhoods of past requests, their statements' vectors fetched once each."""
-        ids, similarities = decode_neighbourhoods(stored)
-        if ids.size == 0:
-            return None
-        unique, inverse = np.unique(ids, return_inverse=True)
-        held, statements = self.snap.vectors.vectors(unique)
-        position = np.where(held, np.cumsum(held) - 1, -1)  # row of each unique id in `statements`
-        rows = np.where(ids >= 0, position[inverse.reshape(ids.shape)], -1)
-        return OwnNeighbourhoods(statements, rows, similarities)
-
     def _evidence_gates(self, candidates: Sequence[Candidate], likeness: RequestLikeness) -> dict[int, float] | None:
         """How far each evidence statement counts here: as far as the request it came from is like this one.
 
@@ -320,7 +309,7 @@ class FeedbackPass:
             return {}
         own = None
         if likeness.local and r.weights.local_own_neighbourhood:
-            own = self._own_neighbourhoods([n for *_, n in kept])
+            own = own_neighbourhoods([n for *_, n in kept], self.snap.vectors)
         weights = likeness.weights(np.stack([vec for _, vec, _, _ in kept]), own)
         out: dict[int, list[tuple[float, int]]] = {}
         for (provider_id, _, score, _), weight in zip(kept, weights, strict=True):
