@@ -1,24 +1,30 @@
 """What comparing past requests also in their own neighbourhood costs a match.
 
-    python benchmarks/likeness_cost.py [--calls 200]
+    python benchmarks/likeness_cost.py [--calls 200] [--statements 100000]
 
-Times `RequestLikeness.weights` over a candidate list's past ratings, in the new request's
-neighbourhood alone and with each past request's own stored neighbourhood (`OwnNeighbourhoods`),
-on one BLAS thread as `velho serve` runs it, for a few sizes: past ratings read (up to 50 per
-candidate) and distinct statements in their neighbourhoods (past requests on one subject share
-most of theirs). Prints the median per call and the ratio. Random unit vectors: the cost depends
-on the shapes only. The fetch of the statements' vectors from the index is not included.
+Times the feedback pass's likeness over a candidate list's past ratings, in the new request's
+neighbourhood alone and with each past request's own stored neighbourhood as well: decoding the
+stored bytes, fetching their statements' vectors from a real FAISS index of `--statements`
+vectors (`neighbourhood.own_neighbourhoods`), and weighting (`RequestLikeness.weights`). One BLAS
+thread, as `velho serve` runs it. Sizes: past ratings read (up to 50 per candidate) and distinct
+statements in their neighbourhoods (past requests on one subject share most of theirs); "with
+gone ones" has 1 % of the stored statements erased from the index, which sends the FAISS lookup
+down its slower path. Prints the median per call and the ratio. Random unit vectors: the cost
+depends on the shapes only.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from matcher.feedback.effects import OwnNeighbourhoods, RequestLikeness
+from matcher.feedback.effects import RequestLikeness
+from matcher.feedback.neighbourhood import encode_neighbourhood, own_neighbourhoods
+from matcher.index.faiss_index import FaissIndex
 
 SIZES = ((200, 150), (500, 300), (1500, 300), (1500, 1500))  # (past ratings, distinct statements)
 
@@ -28,36 +34,50 @@ def unit_rows(rng: np.random.Generator, n: int, dim: int = 384) -> np.ndarray:
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
-def median_ms(
-    calls: int, query: np.ndarray, basis: np.ndarray, history: np.ndarray, own: OwnNeighbourhoods | None
-) -> float:
-    """Median milliseconds of building the likeness of one request and weighting `history` by it."""
+def median_ms(calls: int, work: Callable[[], object]) -> float:
     times = []
     for _ in range(calls):
         started = time.perf_counter()
-        like = RequestLikeness(query, basis, cosine=(0.4, 0.7), local=(0.45, 0.75), min_basis=20, nearest=30)
-        like.weights(history, own)
+        work()
         times.append(time.perf_counter() - started)
     return float(np.median(times) * 1e3)
+
+
+def likeness(query: np.ndarray, basis: np.ndarray) -> RequestLikeness:
+    return RequestLikeness(query, basis, cosine=(0.4, 0.7), local=(0.45, 0.75), min_basis=20, nearest=30)
+
+
+def one_size(args: argparse.Namespace, rng: np.random.Generator, index: FaissIndex, ratings: int, distinct: int) -> str:
+    """The table row of one size: past ratings whose neighbourhoods hold `distinct` statements."""
+    basis, query = unit_rows(rng, 225), unit_rows(rng, 1)[0]  # a typical list's declared statements
+    history = unit_rows(rng, ratings)
+    pool = rng.choice(args.statements - 100, size=distinct, replace=False)
+    ids = pool[rng.integers(0, distinct, size=(ratings, 30))]
+    _, vectors = index.vectors(ids.reshape(-1))
+    sims = np.einsum("rmd,rd->rm", vectors.reshape(ratings, 30, -1), history)
+    stored = [encode_neighbourhood(i, s) for i, s in zip(ids, sims, strict=True)]
+    erased = np.where(rng.random(ids.shape) < 0.01, args.statements + 1, ids)  # never in the index
+    gone = [encode_neighbourhood(i, s) for i, s in zip(erased, sims, strict=True)]
+    alone = median_ms(args.calls, lambda: likeness(query, basis).weights(history))
+    both = median_ms(args.calls, lambda: likeness(query, basis).weights(history, own_neighbourhoods(stored, index)))
+    some = median_ms(args.calls, lambda: likeness(query, basis).weights(history, own_neighbourhoods(gone, index)))
+    return f"| {ratings} | {distinct} | {alone:.2f} | {both:.2f} | {both / alone:.1f} | {some:.2f} |"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--statements", type=int, default=100_000)
     args = parser.parse_args()
     rng = np.random.default_rng(0)
-    basis, query = unit_rows(rng, 225), unit_rows(rng, 1)[0]  # a typical list's declared statements
-    print("| past ratings | distinct statements | this request's neighbourhood (ms) | also their own (ms) | ratio |")
-    print("|---|---|---|---|---|")
+    index = FaissIndex(384)
+    index.add(np.arange(args.statements), unit_rows(rng, args.statements))
+    print(f"FAISS index of {args.statements:,} statements; median ms per match's likeness")
+    print("| past ratings | distinct statements | this request's only | also their own | ratio | 1 % gone |")
+    print("|---|---|---|---|---|---|")
     with threadpool_limits(1):
         for ratings, distinct in SIZES:
-            history = unit_rows(rng, ratings)
-            statements, rows = unit_rows(rng, distinct), rng.integers(0, distinct, size=(ratings, 30))
-            own = OwnNeighbourhoods(statements, rows, np.einsum("rmd,rd->rm", statements[rows], history))
-
-            a = median_ms(args.calls, query, basis, history, None)
-            b = median_ms(args.calls, query, basis, history, own)
-            print(f"| {ratings} | {distinct} | {a:.2f} | {b:.2f} | {b / a:.1f} |")
+            print(one_size(args, rng, index, ratings, distinct))
 
 
 if __name__ == "__main__":

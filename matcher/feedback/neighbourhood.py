@@ -29,6 +29,9 @@ def decode_neighbourhoods(stored: Sequence[bytes | None]) -> tuple[np.ndarray, n
     """Stored neighbourhoods as (ids, similarities), one row per request, padded with id −1."""
     lengths = np.fromiter((len(b or b"") // NEIGHBOURHOOD.itemsize for b in stored), dtype=np.int64, count=len(stored))
     flat = np.frombuffer(b"".join(b or b"" for b in stored), dtype=NEIGHBOURHOOD)
+    if len(lengths) and lengths.min() == lengths.max():  # the usual case: every list as long
+        rows = flat.reshape(len(lengths), -1)
+        return rows["statement_id"].astype(np.int64), rows["similarity"].astype(np.float32)
     # Entry j of request i goes to (i, j); a shorter list leaves the rest of its row empty.
     row = np.repeat(np.arange(len(lengths)), lengths)
     col = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)

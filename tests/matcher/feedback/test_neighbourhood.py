@@ -28,6 +28,16 @@ def test_lists_of_any_length_and_missing_ones_decode_into_padded_rows() -> None:
     assert len(stored[0]) == 3 * NEIGHBOURHOOD.itemsize == 36
 
 
+def test_lists_of_one_length_decode_the_same_way() -> None:
+    stored = [
+        encode_neighbourhood(np.array([4, 2]), np.array([0.5, 0.25])),
+        encode_neighbourhood(np.array([1, 8]), np.array([0.75, 0.0])),
+    ]
+    ids, similarities = decode_neighbourhoods(stored)
+    assert ids.tolist() == [[4, 2], [1, 8]] and ids.dtype == np.int64
+    assert similarities.tolist() == [[0.5, 0.25], [0.75, 0.0]] and similarities.dtype == np.float32
+
+
 def test_nothing_stored_decodes_to_no_columns() -> None:
     ids, similarities = decode_neighbourhoods([None, None])
     assert ids.shape == (2, 0) and similarities.shape == (2, 0)
