@@ -38,7 +38,7 @@ class RatedRequest:
     score: int
     model_id: str | None
     embedding: bytes | None
-    neighbourhood: bytes | None = None  # its nearest statements' ids (`HelpRequest.neighbourhood`)
+    neighbourhood: bytes | None = None  # its nearest statements and similarities (`HelpRequest.neighbourhood`)
 
 
 # An engagement is always read with what its public view needs.
