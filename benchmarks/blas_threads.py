@@ -31,6 +31,11 @@ def unit_rows(rng: np.random.Generator, n: int, dim: int = 384) -> np.ndarray:
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
+def likeness(query: np.ndarray, basis: np.ndarray) -> RequestLikeness:
+    """The request likeness as the production weights build it (ramps, 20 statements, nearest 30)."""
+    return RequestLikeness(query, basis, cosine=(0.4, 0.7), local=(0.45, 0.75), min_basis=20, nearest=30)
+
+
 def spin(seconds: float) -> None:
     """Keep one core busy for `seconds` (stands for other work on the server's cores)."""
     end = time.perf_counter() + seconds
@@ -46,7 +51,7 @@ def run(clients: int, calls: int, basis: np.ndarray, history: np.ndarray, querie
         for i in range(calls):
             q = queries[(offset + i) % len(queries)]
             started = time.perf_counter()
-            RequestLikeness(q, basis, cosine=(0.4, 0.7), local=(0.45, 0.75), min_basis=20, nearest=30).weights(history)
+            likeness(q, basis).weights(history)
             times.append(time.perf_counter() - started)
 
     threads = [threading.Thread(target=work, args=(n * 97,)) for n in range(clients)]

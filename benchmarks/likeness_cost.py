@@ -20,18 +20,13 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+from blas_threads import likeness, unit_rows  # the sibling script: on sys.path when this one runs
 from threadpoolctl import threadpool_limits
 
-from matcher.feedback.effects import RequestLikeness
 from matcher.feedback.neighbourhood import encode_neighbourhood, own_neighbourhoods
 from matcher.index.faiss_index import FaissIndex
 
 SIZES = ((200, 150), (500, 300), (1500, 300), (1500, 1500))  # (past ratings, distinct statements)
-
-
-def unit_rows(rng: np.random.Generator, n: int, dim: int = 384) -> np.ndarray:
-    x = rng.normal(size=(n, dim)).astype(np.float32)
-    return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
 def median_ms(calls: int, work: Callable[[], object]) -> float:
@@ -41,10 +36,6 @@ def median_ms(calls: int, work: Callable[[], object]) -> float:
         work()
         times.append(time.perf_counter() - started)
     return float(np.median(times) * 1e3)
-
-
-def likeness(query: np.ndarray, basis: np.ndarray) -> RequestLikeness:
-    return RequestLikeness(query, basis, cosine=(0.4, 0.7), local=(0.45, 0.75), min_basis=20, nearest=30)
 
 
 def one_size(args: argparse.Namespace, rng: np.random.Generator, index: FaissIndex, ratings: int, distinct: int) -> str:
