@@ -266,6 +266,20 @@ def competence_posterior(prior_mean: float, history: Iterable[tuple[float, int]]
     return Competence(alpha, beta, prior_mean, weight)
 
 
+def found_elsewhere(history: Iterable[tuple[float, int]]) -> float:
+    """Success on requests *unlike* this one: Σ (1 − how much each rating counts here) × its success.
+
+    A 5 on an unrelated request counts 1, a 5 on a half-similar one 0.5, a 1 anywhere nothing.
+    """
+    return sum((1.0 - weight) * rating_success(score) for weight, score in history)
+
+
+def vagueness(share: float, *, plausible: float) -> float:
+    """How far a line is from being a claim about this request: 0 at the best relevance, rising
+    linearly to 1 at the `plausible` share (and 1 below it)."""
+    return min(1.0, max(0.0, (1.0 - share) / (1.0 - plausible)))
+
+
 def _rng(seed: int, draw: int, employee_id: int) -> np.random.Generator:
     digest = hashlib.blake2b(f"{seed}:{draw}:{employee_id}".encode(), digest_size=8).digest()
     return np.random.default_rng(int.from_bytes(digest, "big"))

@@ -7,7 +7,9 @@ For each candidate of a request it computes the feedback components (in relevanc
 - `exploration`: the same scale × optimism drawn from that posterior (`effects.optimism`), only
   for the plausible (at least `exploration_share` × the best relevance); under
   `thompson_full` it is θ − mean unclipped, so competence + exploration is the scale × (θ − prior
-  mean) and a low draw may place someone lower (never below the relatedness boundary);
+  mean) and a low draw may place someone lower (never below the relatedness boundary); divided
+  by 1 + `found_elsewhere_weight` × the candidate's success on requests unlike this one × how
+  vague their line is here (0 at the best relevance, 1 at `exploration_share`);
 - `quality` (global rating, off by default), `responsiveness`, `load`;
 - `discovery`: the lift that places one plausible, not yet proven person at the discovery slot.
 
@@ -24,6 +26,7 @@ from matcher.feedback.effects import (
     Competence,
     competence_posterior,
     competence_prior,
+    found_elsewhere,
     is_related,
     load_penalty,
     optimism,
@@ -31,6 +34,7 @@ from matcher.feedback.effects import (
     rating_success,
     relevance_share,
     responsiveness_score,
+    vagueness,
 )
 from matcher.feedback.weights import FeedbackWeights
 
@@ -109,6 +113,10 @@ def score_candidates(
                     ucb_z=w.exploration_ucb_z,
                 )
             )
+            # Chances go first to people not yet found anywhere, as far as their line is vague here
+            # (`found_elsewhere_weight`): a line as close as the best is a claim about this skill.
+            vague = vagueness(relevance_share(v.relevance, best), plausible=w.exploration_share)
+            explore /= 1.0 + w.found_elsewhere_weight * vague * found_elsewhere(v.history)
             if explore < 0:
                 # A low draw reorders the related among themselves but never sinks anyone below the
                 # relatedness boundary, where the clearly unrelated sit (they get no draw at all).

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matcher.feedback.effects import sample
+from matcher.feedback.effects import found_elsewhere, sample, vagueness
 from matcher.feedback.policy import ProviderView, Scored, order, place_discovery, score_candidates
 from matcher.feedback.weights import FeedbackWeights
 
@@ -261,6 +261,65 @@ class TestExplorationOnset:
                 ratio.append(b.components["exploration"] / a.components["exploration"])
         assert len(ratio) > 50
         assert np.allclose(ratio, 0.25, atol=2e-3)  # components are rounded to 6 decimals
+
+
+class TestFoundElsewhere:
+    """Chances go first to people not yet found: exploration ÷ (1 + weight × vagueness × success elsewhere)."""
+
+    ANCHOR = ProviderView(9, 0.9, history=[(1.0, 5)])  # the best relevance; something learned, so exploration is on
+
+    def explore(self, view: ProviderView, w: FeedbackWeights = W) -> float:
+        return scored([self.ANCHOR, view], w)[view.employee_id].components["exploration"]
+
+    @pytest.mark.parametrize("relevance", [0.4, 0.6, 0.8])
+    def test_success_elsewhere_divides_the_chance_exactly_by_how_vague_the_line_is(self, relevance: float) -> None:
+        unfound = self.explore(ProviderView(1, relevance))
+        found = self.explore(ProviderView(1, relevance, history=[(0.0, 5), (0.0, 5)]))  # two 5s on unlike requests
+        vague = min(1.0, (1 - relevance / 0.9) / (1 - W.exploration_share))
+        assert unfound > 0.02
+        assert found == pytest.approx(unfound / (1 + 2 * W.found_elsewhere_weight * vague), abs=2e-6)
+        assert found < unfound
+
+    def test_a_line_as_close_as_the_best_is_not_explained_by_success_elsewhere(self) -> None:
+        rival = ProviderView(1, 0.9)  # the same relevance as the anchor's: a claim about this skill
+        found = ProviderView(1, 0.9, history=[(0.0, 5)] * 3)
+        assert self.explore(found) == self.explore(rival) > 0
+
+    @pytest.mark.parametrize(
+        ("share", "expected"), [(1.0, 0.0), (0.7, 0.5), (0.4, 1.0), (0.3, 1.0), (1.2, 0.0)], ids=str
+    )
+    def test_vagueness_runs_from_the_best_to_the_plausible_share(self, share: float, expected: float) -> None:
+        assert vagueness(share, plausible=0.4) == pytest.approx(expected)
+
+    @pytest.mark.parametrize(
+        ("history", "elsewhere"),
+        [([], 0.0), ([(1.0, 5)], 0.0), ([(0.0, 1), (0.3, 1)], 0.0), ([(0.5, 5)], 0.5), ([(0.0, 3), (0.75, 5)], 0.75)],
+        ids=["unrated", "similar", "poor-elsewhere", "half-similar", "mixed"],
+    )
+    def test_only_success_on_unlike_requests_counts(self, history: list[tuple[float, int]], elsewhere: float) -> None:
+        assert found_elsewhere(history) == pytest.approx(elsewhere)
+
+    def test_a_near_tie_goes_to_the_colleague_nobody_has_tried(self) -> None:
+        off = W.model_copy(update={"found_elsewhere_weight": 0.0})
+        found = ProviderView(1, 0.75, history=[(0.0, 5), (0.0, 4)])
+        # The gap the rule must close: the found person's exploration lost to their success elsewhere.
+        gap = self.explore(found, off) - self.explore(found)
+        assert gap > 0.05
+        for margin, unfound_first in ((0.8, True), (1.2, False)):
+            unfound = ProviderView(2, 0.75 - margin * gap)
+            assert unfound.relevance >= W.exploration_share * 0.9  # plausible: it gets its own draw
+            on_order = [s.employee_id for s in order(scored([self.ANCHOR, found, unfound]))]
+            off_order = [s.employee_id for s in order(scored([self.ANCHOR, found, unfound], off))]
+            assert off_order.index(1) < off_order.index(2)  # without the rule the relevance decides
+            assert (on_order.index(2) < on_order.index(1)) == unfound_first
+
+    def test_relevance_and_ratings_on_like_requests_still_count_in_full(self) -> None:
+        # A 5 on an unlike request takes nothing from competence: only the optimism shrinks.
+        rated = ProviderView(1, 0.6, history=[(1.0, 5), (0.0, 5)])
+        alone = ProviderView(1, 0.6, history=[(1.0, 5)])
+        a, b = scored([self.ANCHOR, rated])[1], scored([self.ANCHOR, alone])[1]
+        assert a.components["competence"] == b.components["competence"] > 0
+        assert 0 < a.components["exploration"] < b.components["exploration"]
 
 
 class TestDiscoverySlot:

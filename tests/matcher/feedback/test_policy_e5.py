@@ -13,6 +13,7 @@ from embeddings.cache import CachedEncoder, EmbeddingCache
 from embeddings.encoder import Encoder
 from matcher.app.settings import FeedbackWeights, Settings
 from matcher.app.wiring import Velho, build
+from matcher.feedback.effects import vagueness
 from matcher.feedback.ranker import DISCOVERY_NOTE
 from matcher.matching.schemas import MatchCreate, MatchItem
 from profiles.actor import Actor
@@ -152,3 +153,29 @@ def test_the_discovery_slot_on_e5_shows_a_plausible_unproven_colleague_never_the
     assert results[2].external_id == "sanna" and DISCOVERY_NOTE in results[2].explanation
     assert results[2].components["discovery"] > 0
     assert {r.external_id for r in results[:2]} <= proven
+
+
+@pytest.mark.slow
+def test_on_e5_a_colleague_proven_on_another_kind_of_request_gets_less_of_a_chance(e5_velho: Velho) -> None:
+    v = e5_velho
+    ranker = v.matching.effects
+    ranker.weights = ranker.weights.model_copy(  # type: ignore[union-attr]
+        update={"exploration_policy": "ucb", "found_elsewhere_weight": 1.0}
+    )
+    with v.session() as s:  # a plain but modest line: plausible, unproven
+        data = ProfileCreate(name="olli", strengths=[{"text": "Office-ohjelmat ja perus-Excel ovat tuttuja"}])  # type: ignore[list-item]
+        v.profiles.upsert(s, external_id="olli", data=data, actor=ADMIN)
+    helped(v, EXCEL, "mikko", 3)  # something learned about Excel: exploration is on
+    before = {r.external_id: r for r in match(v, EXCEL, k=7)}["olli"]
+    assert before.components["exploration"] > 0.05
+    # A 5 for interpreting Arabic: e5's likeness gives it no weight on Excel, so it is success elsewhere.
+    helped(v, "asiakas puhuu vain arabiaa, kuka voisi tulkata?", "olli", 5)
+    after = {r.external_id: r for r in match(v, EXCEL, k=7)}["olli"]
+    assert after.components["competence"] == before.components["competence"]
+    assert after.components["evidence"] == before.components["evidence"] == 0
+    # Her line is plain but modest, so the rule counts in part: as far as it is vague here.
+    best = max(base(r) for r in match(v, EXCEL, k=7))
+    vague = vagueness(base(after) / best, plausible=ranker.weights.exploration_share)  # type: ignore[union-attr]
+    assert 0.3 < vague < 1
+    expected = 1 / (1 + vague)
+    assert after.components["exploration"] / before.components["exploration"] == pytest.approx(expected, abs=0.01)
