@@ -173,7 +173,7 @@ def test_on_e5_a_colleague_proven_on_another_kind_of_request_gets_less_of_a_chan
     after = {r.external_id: r for r in match(v, EXCEL, k=7)}["olli"]
     assert after.components["competence"] == before.components["competence"]
     assert after.components["evidence"] == before.components["evidence"] == 0
-    # Her line is plain but modest, so the rule counts in part: as far as it is vague here.
+    # His line is plain but modest, so the rule counts in part: as far as it is vague here.
     best = max(base(r) for r in match(v, EXCEL, k=7))
     vague = vagueness(base(after) / best, plausible=ranker.weights.exploration_share)  # type: ignore[union-attr]
     assert 0.3 < vague < 1
