@@ -6,7 +6,7 @@
 Builds the history the way the organisation would: the `velho demo` organisation as a simulation
 (`matcher/evaluation/simulation.py`, ~300 people on the real e5) answers `--history` requests, each
 matched, offered, accepted or declined and rated through the real services. Then three real servers
-(uvicorn, loopback) each on a private copy of a store, all running at once:
+(`cluster.ApiProcess`: uvicorn on loopback) each on a private copy of a store, all running at once:
 
     history       that store, feedback on (as deployed)
     history-off   the same store, VELHO_FEEDBACK__ENABLED=false: the same search, no feedback pass
@@ -25,7 +25,6 @@ import os
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -35,13 +34,13 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+from cluster import ApiProcess  # noqa: E402
 from latency import parse_server_timing, pct  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from matcher.evaluation.simulation import SimConfig, run_simulation, scenario_for  # noqa: E402
 
-TOKEN = "history-latency"
 DB = "simulation.db"
 
 
@@ -69,36 +68,13 @@ def history_size(data: Path) -> str:
     return f"{requests} requests, {rated} rated engagements, at most {top} for one provider"
 
 
-def serve(name: str, data: Path, work: Path, port: int, *, feedback: bool) -> subprocess.Popen[bytes]:
+def serve(name: str, data: Path, work: Path, *, feedback: bool) -> ApiProcess:
+    """A started API process on a private copy of `data` (the one in production use: `e5`)."""
     copy = work / f"serve-{name}"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(data, copy)
-    env = dict(os.environ)
-    env.update(
-        {
-            "VELHO_DATA_DIR": str(copy),
-            "VELHO_DATABASE_URL": f"sqlite:///{copy / DB}",
-            "VELHO_ADMIN_TOKEN": TOKEN,
-            "VELHO_INDEX_BACKEND": "faiss",
-            "VELHO_LOG_LEVEL": "WARNING",
-            "VELHO_FEEDBACK__ENABLED": "true" if feedback else "false",
-        }
-    )
-    cmd = [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--port", str(port)]
-    return subprocess.Popen([*cmd, "--log-level", "warning"], env=env, cwd=ROOT)
-
-
-def wait_ready(client: httpx.Client, proc: subprocess.Popen[bytes]) -> None:
-    started = time.perf_counter()
-    while True:
-        try:
-            if client.get("/readyz").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.perf_counter() - started > 900:
-            raise RuntimeError("a server did not become ready")
-        time.sleep(0.5)
+    env = {"VELHO_MODEL": "e5", "VELHO_INDEX_BACKEND": "faiss", "VELHO_FEEDBACK__ENABLED": str(feedback).lower()}
+    return ApiProcess(database_url=f"sqlite:///{copy / DB}", data_dir=copy, env=env, name=name).start()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,7 +84,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=300, help="timed requests per server")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--cache-dir", type=Path, default=None, help="embedding cache of the demo scenario")
-    parser.add_argument("--port", type=int, default=8731)
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
 
@@ -120,15 +95,14 @@ def main(argv: list[str] | None = None) -> int:
     texts = [texts[i % len(texts)] for i in range(args.requests)]
 
     arms = {"history": (mature, True), "history-off": (mature, False), "fresh": (fresh, True)}
-    procs, clients = {}, {}
+    procs: dict[str, ApiProcess] = {}
+    clients: dict[str, httpx.Client] = {}
     try:
-        for i, (name, (data, feedback)) in enumerate(arms.items()):
-            procs[name] = serve(name, data, args.work, args.port + i, feedback=feedback)
-            clients[name] = httpx.Client(
-                base_url=f"http://127.0.0.1:{args.port + i}", timeout=60, headers={"Authorization": f"Bearer {TOKEN}"}
-            )
-        for name in arms:
-            wait_ready(clients[name], procs[name])
+        for name, (data, feedback) in arms.items():
+            procs[name] = serve(name, data, args.work, feedback=feedback)
+        for name, proc in procs.items():
+            proc.wait_ready(timeout=900)
+            clients[name] = proc.client(timeout=60)
         latencies: dict[str, list[float]] = {name: [] for name in arms}
         parts: dict[str, dict[str, list[float]]] = {name: {} for name in arms}
         moved = dict.fromkeys(arms, 0)
@@ -148,8 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         for client in clients.values():
             client.close()
         for proc in procs.values():
-            proc.terminate()
-            proc.wait(timeout=60)
+            proc.stop()
 
     base50, base99 = pct(latencies["history-off"], 0.5), pct(latencies["history-off"], 0.99)
     print(f"\n{args.requests} requests per server, k=5, one client, servers taking turns")
