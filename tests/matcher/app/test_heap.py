@@ -25,7 +25,8 @@ def test_freeze_leaves_the_live_objects_out_of_collections() -> None:
     live = [[i] for i in range(1000)]  # tracked containers that outlive the freeze
     assert any(o is live for o in gc.get_objects())
     frozen = freeze_long_lived()
-    assert frozen == gc.get_freeze_count() >= len(live)
+    # Not equal: a frozen object that dies afterwards (a leftover thread's temporary) leaves the count.
+    assert frozen >= gc.get_freeze_count() >= len(live)
     gc.collect()
     # A collection no longer sees them (the permanent generation is left out), yet they live on.
     assert not any(o is live for o in gc.get_objects())
