@@ -25,7 +25,8 @@ FIELDS = set(Summary.__dataclass_fields__)
 
 def feedback_runs(rows: list[dict[str, Any]]) -> dict[int, Summary]:
     """The feedback arm of each seed, as summaries."""
-    return {r["seed"]: Summary(**{k: v for k, v in r.items() if k in FIELDS}) for r in rows if r["feedback"]}
+    # A figure added since a file was written reads as missing (NaN), so older runs still compare.
+    return {r["seed"]: Summary(**{k: r.get(k, float("nan")) for k in FIELDS}) for r in rows if r["feedback"]}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,8 @@
   its Gini is taken among the truly competent providers of each topic, each one's exposure
   relative to their topic's mean (competent people of different topics are not interchangeable);
 - hidden experts engaged: accepted at least one engagement during the run (any topic); their
-  rating is the mean of every rating their help got;
+  rating is the mean of every rating their help got (the target), and is also given for the help
+  on the last window's requests alone, where what the loop has learned shows;
 - newcomers: days from joining to their first accepted engagement.
 """
 
@@ -125,7 +126,8 @@ class Summary:
     mean_rating: float  # last window
     gini_competent: float  # last window
     hidden_engaged: float  # share of hidden experts engaged at least once
-    hidden_rating: float  # mean rating of their help
+    hidden_rating: float  # mean rating of their help, whole run
+    hidden_rating_last: float  # the same, help on the last window's requests
     hidden_discovered: float  # share rated >= 4 on a topic they are competent in
     over_capacity: int  # observations of open load above capacity, whole run
     max_load: float
@@ -141,6 +143,8 @@ def summarise(log: RunLog) -> Summary:
     hidden = [p.external_id for p in log.scenario.people if p.kind == "hidden"]
     engaged = {pid for _, pid, _, _ in log.engaged}
     hidden_scores = [score for _, pid, _, score in log.ratings if pid in hidden]
+    last_window = set(windows(log)[-1])
+    hidden_scores_last = [score for i, pid, _, score in log.ratings if pid in hidden and i in last_window]
     discovered = {pid for _, pid, topic, score in log.ratings if score >= 4 and people[pid].competent(topic)}
     firsts: dict[str, float] = {}
     for _, pid, _, day in log.engaged:
@@ -156,6 +160,7 @@ def summarise(log: RunLog) -> Summary:
         gini_competent=last.gini_competent,
         hidden_engaged=len(engaged & set(hidden)) / max(1, len(hidden)),
         hidden_rating=float(np.mean(hidden_scores)) if hidden_scores else float("nan"),
+        hidden_rating_last=float(np.mean(hidden_scores_last)) if hidden_scores_last else float("nan"),
         hidden_discovered=len(discovered & set(hidden)) / max(1, len(hidden)),
         over_capacity=sum(log.over_capacity),
         max_load=max(log.max_load, default=0.0),
@@ -245,6 +250,7 @@ def target_table(on: Sequence[Summary], off: Sequence[Summary]) -> str:
         ),
         row("hidden experts engaged at least once", f"≥ {TARGET_HIDDEN:.0%}", "hidden_engaged", ".2f", hidden >= 0.6),
         row("mean rating of their help", f"≥ {TARGET_HIDDEN_RATING:g}", "hidden_rating", ".2f", rating >= 4),
+        row("… of their help in the last window", "", "hidden_rating_last", ".2f", None),
         row(
             "exposure Gini among the truly competent, last window",
             f"≤ {TARGET_GINI}",
@@ -280,6 +286,7 @@ PAIRED = (
     ("precision@1, last window", "precision_at_1", ".3f"),
     ("hidden experts engaged", "hidden_engaged", ".3f"),
     ("their mean rating", "hidden_rating", ".2f"),
+    ("… in the last window", "hidden_rating_last", ".2f"),
     ("exposure Gini among the competent", "gini_competent", ".3f"),
     ("newcomers' median days", "newcomer_days", ".2f"),
     ("found a competent provider, last window", "found_share", ".3f"),

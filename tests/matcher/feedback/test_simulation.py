@@ -23,7 +23,7 @@ from matcher.evaluation.sim_metrics import (
     summarise,
     window_metrics,
 )
-from matcher.evaluation.simulation import RunLog, SimConfig, compare, run_simulation, scenario_for
+from matcher.evaluation.simulation import RequestRecord, RunLog, SimConfig, compare, run_simulation, scenario_for
 
 SMALL = SimConfig(scenario="grid", requests=300, window=100, seed=21)
 
@@ -72,12 +72,29 @@ def test_paired_differences_by_seed() -> None:
 
     def run(engaged: float) -> Summary:
         nan = float("nan")
-        return Summary(0.9, 0.7, 0.6, 4.0, 0.5, engaged, nan, 0.3, 0, 1.0, 2.0, 0)
+        return Summary(0.9, 0.7, 0.6, 4.0, 0.5, engaged, nan, nan, 0.3, 0, 1.0, 2.0, 0)
 
     table = paired_table({1: run(0.5), 2: run(0.6), 3: run(0.7)}, {1: run(0.6), 2: run(0.8), 4: run(0.1)})
     assert "| measure (2 seeds) |" in table  # only the seeds both sides ran
     assert "| hidden experts engaged | 0.550 | 0.700 | +0.150 ± 0.050 (n=2) |" in table
     assert "| their mean rating | – | – | – |" in table  # no rating on either side
+
+
+def test_the_hidden_experts_rating_is_given_for_the_whole_run_and_the_last_window() -> None:
+    config = replace(SMALL, requests=4, window=2)
+    scenario = scenario_for(config)
+    hidden = next(p for p in scenario.people if p.kind == "hidden")
+    expert = next(p for p in scenario.people if p.kind == "expert")
+    log = RunLog(config=config, scenario=scenario)
+    for i in range(4):
+        log.requests.append(RequestRecord(i, float(i), scenario.topics[0], (hidden.external_id,), hidden.external_id))
+        log.max_load.append(0.0)
+        log.over_capacity.append(0)
+    # Their help: a 1 and a 2 early, a 5 in the last window; an expert's 1 there is not theirs.
+    log.ratings += [(0, hidden.external_id, "t", 1), (1, hidden.external_id, "t", 2), (2, hidden.external_id, "t", 5)]
+    log.ratings.append((3, expert.external_id, "t", 1))
+    s = summarise(log)
+    assert s.hidden_rating == pytest.approx(8 / 3) and s.hidden_rating_last == 5.0
 
 
 @pytest.mark.slow
