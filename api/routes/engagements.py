@@ -117,9 +117,15 @@ def decline(
     service: EngagementServiceDep,
     body: DeclineBody | None = None,
 ) -> EngagementRead:
-    """The provider declines the offer, optionally with a reason; they are not offered this request again."""
+    """The provider declines the offer, optionally with a reason or as outside their skills; they are
+    not offered this request again."""
     engagement, _ = service.decline(
-        session, engagement_id=engagement_id, actor=actor, actor_id=_who(body), reason=body.reason if body else None
+        session,
+        engagement_id=engagement_id,
+        actor=actor,
+        actor_id=_who(body),
+        reason=body.reason if body else None,
+        outside_skills=body.outside_skills if body else False,
     )
     return to_read(engagement)
 

@@ -321,9 +321,12 @@ async function engagementItem(e, list) {
     el("p", { class: "meta" }, t("status", { s: t(`st_${e.status}`) }), " · ", new Date(e.proposed_at).toLocaleDateString(lang())),
   );
   const actions = el("div", { class: "actions" });
-  const act = (key, verb) =>
-    el("button", { type: "button", "aria-describedby": heading, onclick: () => transition(e.id, verb) }, t(key));
-  if (list === "offer" && e.status === "proposed") actions.append(act("accept", "accept"), act("decline", "decline"));
+  const act = (key, verb, body) =>
+    el("button", { type: "button", "aria-describedby": heading, onclick: () => transition(e.id, verb, body) }, t(key));
+  if (list === "offer" && e.status === "proposed") {
+    // "Not my skill" teaches the ranking about requests like this one without marking them unresponsive.
+    actions.append(act("accept", "accept"), act("decline", "decline"), act("declineOutside", "decline", { outside_skills: true }));
+  }
   if (e.status === "accepted" && (list === "offer" || !asProvider)) actions.append(act("complete", "complete"));
   if (actions.children.length) item.append(actions);
   if (list === "all" && !asProvider && e.status === "completed") {
@@ -361,9 +364,9 @@ function rateForm(id, heading) {
   return form;
 }
 
-async function transition(id, verb) {
+async function transition(id, verb, body) {
   try {
-    await api("POST", `/v1/engagements/${id}/${verb}`);
+    await api("POST", `/v1/engagements/${id}/${verb}`, { body });
     notify(t("done"));
     await loadOffers();
   } catch (err) {

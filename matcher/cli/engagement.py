@@ -53,9 +53,15 @@ def engagement_accept(engagement_id: int) -> None:
 
 
 @engagement_app.command("decline")
-def engagement_decline(engagement_id: int, reason: Annotated[str | None, typer.Option()] = None) -> None:
-    """The provider declines (optionally with a reason)."""
-    _engagement_call("decline", engagement_id=engagement_id, reason=reason)
+def engagement_decline(
+    engagement_id: int,
+    reason: Annotated[str | None, typer.Option()] = None,
+    outside_skills: Annotated[
+        bool, typer.Option("--outside-skills", help="they cannot help with this kind of request")
+    ] = False,
+) -> None:
+    """The provider declines (optionally with a reason, or as outside their skills)."""
+    _engagement_call("decline", engagement_id=engagement_id, reason=reason, outside_skills=outside_skills)
 
 
 @engagement_app.command("complete")

@@ -11,7 +11,9 @@ the people and the clock are simulated:
 - requesters see the top k and pick with a position-bias model (rank r first with weight 1/r),
   trying up to `max_tries` people, and ask once more if nobody accepted;
 - providers accept by temperament (habitual decliners rarely do) and availability (fewer
-  accepts the more they already have open), decline, or never answer (the offer expires);
+  accepts the more they already have open), decline, or never answer (the offer expires); with
+  `knows_own_skills` above 0 (0 by default, the issue's model), someone offered a request they
+  cannot help with may first decline it as outside their skills (over-claimers never do);
 - newcomers join mid-run; some people are away for a while (their profile says unavailable);
 - every `prompt_days` each present person reads their demand prompts (`DemandPrompts`, as
   `GET /v1/me/prompts` answers them) and may act on one by stating the skill plainly in their
@@ -74,6 +76,10 @@ class SimConfig:
     offer_ttl_hours: float = 48.0
     rating_noise: float = 0.5
     load_aversion: float = 0.3  # acceptance falls by this share at full load
+    # Chance that someone offered a request they cannot help with says so (declines as outside
+    # their skills). Over-claimers never do: they believe they can. 0, the issue's own model:
+    # people accept by availability and temperament only.
+    knows_own_skills: float = 0.0
     # Demand prompts: how often people read them, and how they answer one about a topic.
     prompts: bool = True  # only with feedback on
     prompt_days: float = 7.0
@@ -401,6 +407,15 @@ class _Run:
                 continue
             self.log.counts["offers"] += 1
             person = self.people[pid]
+            if (
+                person.kind != "overclaimer"
+                and not person.competent(topic)
+                and draw(seed, "knows", i, pid) < cfg.knows_own_skills
+            ):
+                with self.velho.session() as s:
+                    self.velho.engagements.decline(s, engagement_id=eid, actor=ADMIN, actor_id=pid, outside_skills=True)
+                self.log.counts["declined_outside_skills"] += 1
+                continue
             capacity = max(person.profile.capacity, 1)
             busy = max(0, open_now - 1) / capacity  # open before this offer
             if draw(seed, "accept", i, pid) < person.accept_prob * (1.0 - cfg.load_aversion * busy):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.matching.models import HelpRequest
@@ -49,6 +49,9 @@ class Engagement(Base):
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="SET NULL"), index=True)
     status: Mapped[EngagementStatus] = mapped_column(String(16), default=EngagementStatus.proposed)
     decline_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Declined as outside their skills: what the ranking learns about requests like this one (as a
+    # rating of 1 would teach), not a sign of being unresponsive.
+    outside_skills: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     cancel_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     # Who completed or cancelled it: "requester", "provider" or "admin".
     closed_by: Mapped[str | None] = mapped_column(String(16), nullable=True)

@@ -49,6 +49,7 @@ class ProviderView:
     employee_id: int
     relevance: float  # declared relevance plus the evidence lift
     history: Sequence[tuple[float, int]] = ()  # (how much a past rating counts here, 0..1; the rating)
+    declined_outside: Sequence[float] = ()  # how much each decline as outside their skills counts here
     accepts: int = 0
     declines: int = 0
     expiries: int = 0
@@ -76,6 +77,10 @@ class Scored:
     def proven(self, weight: float) -> bool:
         """Rated on requests like this one (similarity-weighted ratings at least `weight`)."""
         return self.belief.weight >= weight
+
+
+# A decline as outside one's skills teaches what the lowest rating would: no help with a request like it.
+OUTSIDE_SKILLS_RATING = 1
 
 
 def score_candidates(
@@ -151,14 +156,16 @@ def score_candidates(
 
 
 def _belief(v: ProviderView, best: float, top: float, w: FeedbackWeights) -> Competence:
-    """The candidate's competence posterior for this request: relevance prior, similar ratings."""
+    """The candidate's competence posterior for this request: relevance prior, similar ratings, and
+    declines as outside their skills, each counted as the lowest rating (they would not have helped)."""
     prior = competence_prior(
         relevance_share(v.relevance, best),
         top=top,
         slope=w.competence_prior_slope,
         floor=w.competence_prior_floor,
     )
-    return competence_posterior(prior, v.history, strength=w.competence_prior_strength)
+    evidence = [*v.history, *((weight, OUTSIDE_SKILLS_RATING) for weight in v.declined_outside)]
+    return competence_posterior(prior, evidence, strength=w.competence_prior_strength)
 
 
 def order(scored: Mapping[int, Scored]) -> list[Scored]:

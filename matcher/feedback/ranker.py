@@ -161,7 +161,7 @@ class FeedbackPass:
         org_mean = bayesian_average(total, n, prior_mean=w.quality_default_mean, prior_weight=w.quality_prior_weight)
         q = np.asarray(query, dtype=np.float32).reshape(-1)
         likeness = self._likeness(candidates, q)
-        history = self._history(ids, q, likeness)
+        history, declined = self._history(ids, q, likeness)
         gates = self._evidence_gates(candidates, likeness)
         capacities = self.snap.roster.capacities(ids)
         views = []
@@ -173,6 +173,7 @@ class FeedbackPass:
                     employee_id=c.employee_id,
                     relevance=c.components["relevance"] + c.components["evidence"],
                     history=history.get(c.employee_id, ()),
+                    declined_outside=declined.get(c.employee_id, ()),
                     accepts=s.accepts,
                     declines=s.declines,
                     expiries=s.expiries,
@@ -276,6 +277,10 @@ class FeedbackPass:
             c.notes.append(f"rated {avg:.1f} on {len(similar)} similar request{plural}")
             if comp["competence"] <= -NOTE_THRESHOLD and avg <= 2.5:
                 c.notes.append("rated low on similar requests")
+        outside = sum(1 for weight in v.declined_outside if weight > 0)
+        if outside:
+            plural = "s" if outside != 1 else ""
+            c.notes.append(f"declined {outside} similar request{plural} as outside their skills")
         if abs(comp["quality"]) >= NOTE_THRESHOLD and v.rating_count:
             plural = "s" if v.rating_count != 1 else ""
             c.notes.append(f"rated {v.rating_total / v.rating_count:.1f} over {v.rating_count} engagement{plural}")
@@ -293,10 +298,18 @@ class FeedbackPass:
         elif moved_down_by(scored, c.employee_id, "exploration"):
             c.notes.append(EXPLORATION_DOWN_NOTE)
 
-    def _history(self, ids: list[int], q: Vectors, likeness: RequestLikeness) -> dict[int, list[tuple[float, int]]]:
-        """(how much it counts for this request, rating) of each candidate's latest rated engagements."""
+    def _history(
+        self, ids: list[int], q: Vectors, likeness: RequestLikeness
+    ) -> tuple[dict[int, list[tuple[float, int]]], dict[int, list[float]]]:
+        """(how much it counts for this request, rating) of each candidate's latest rated engagements,
+        and how much each of their latest declines as outside their skills counts."""
         r = self.ranker
-        rows = r.repo.rated_history(self.session, provider_ids=ids, per_provider=r.weights.competence_history)
+        rows = r.repo.rated_history(
+            self.session,
+            provider_ids=ids,
+            per_provider=r.weights.competence_history,
+            outside_skills=r.weights.learn_outside_skills,
+        )
         model_id = r.sync.encoder.info.model_id
         kept = []
         for row in rows:
@@ -306,12 +319,16 @@ class FeedbackPass:
             if vec.shape == q.shape:
                 kept.append((row.provider_id, vec, row.score, row.neighbourhood))
         if not kept:
-            return {}
+            return {}, {}
         own = None
         if likeness.local and r.weights.local_own_neighbourhood:
             own = own_neighbourhoods([n for *_, n in kept], self.snap.vectors)
         weights = likeness.weights(np.stack([vec for _, vec, _, _ in kept]), own)
-        out: dict[int, list[tuple[float, int]]] = {}
+        rated: dict[int, list[tuple[float, int]]] = {}
+        declined: dict[int, list[float]] = {}
         for (provider_id, _, score, _), weight in zip(kept, weights, strict=True):
-            out.setdefault(provider_id, []).append((weight, score))
-        return out
+            if score is None:
+                declined.setdefault(provider_id, []).append(weight)
+            else:
+                rated.setdefault(provider_id, []).append((weight, score))
+        return rated, declined

@@ -32,10 +32,10 @@ class ProviderStats:
 
 @dataclass(frozen=True)
 class RatedRequest:
-    """A rating with the vector of the request it was for."""
+    """A rating (or, score None, a decline as outside their skills) with the vector of the request it was for."""
 
     provider_id: int
-    score: int
+    score: int | None
     model_id: str | None
     embedding: bytes | None
     neighbourhood: bytes | None = None  # its nearest statements and similarities (`HelpRequest.neighbourhood`)
@@ -207,13 +207,19 @@ class EngagementRepository:
         return int(total), int(n)
 
     def rated_history(
-        self, session: Session, *, provider_ids: Collection[int], per_provider: int
+        self, session: Session, *, provider_ids: Collection[int], per_provider: int, outside_skills: bool = False
     ) -> list[RatedRequest]:
-        """The latest `per_provider` ratings of each provider, with the vectors of the requests they were for."""
+        """The latest `per_provider` ratings of each provider, with the vectors of the requests they were for.
+
+        With `outside_skills`, also their latest `per_provider` declines as outside their skills (score None).
+        """
         out: list[RatedRequest] = []
         for chunk in _chunks(provider_ids):
             rows = session.execute(_HISTORY, {"ids": chunk, "per": per_provider})
             out.extend(RatedRequest(cast(int, p), int(s), m, e, n) for p, s, m, e, n in rows)
+            if outside_skills:
+                declined = session.execute(_OUTSIDE_HISTORY, {"ids": chunk, "per": per_provider})
+                out.extend(RatedRequest(cast(int, p), None, m, e, n) for p, m, e, n in declined)
         return out
 
     # -- evidence statements ----------------------------------------------------------------
@@ -236,7 +242,8 @@ _STATS = (
         Engagement.provider_id,
         func.count(),
         _count(Engagement.accepted_at.is_not(None)),
-        _count(Engagement.status == EngagementStatus.declined),
+        # A decline as outside their skills says what they cannot help with, not that they are unresponsive.
+        _count(and_(Engagement.status == EngagementStatus.declined, Engagement.outside_skills.is_(False))),
         _count(_is_expired(_NOW)),
         _count(_is_open(_NOW)),
     )
@@ -265,4 +272,23 @@ _LATEST = (
 _HISTORY = select(
     _LATEST.c.provider_id, _LATEST.c.score, _LATEST.c.model_id, _LATEST.c.embedding, _LATEST.c.neighbourhood
 ).where(_LATEST.c.recency <= bindparam("per"))
+_OUTSIDE = (
+    select(
+        Engagement.provider_id.label("provider_id"),
+        HelpRequest.model_id.label("model_id"),
+        HelpRequest.embedding.label("embedding"),
+        HelpRequest.neighbourhood.label("neighbourhood"),
+        func.row_number().over(partition_by=Engagement.provider_id, order_by=Engagement.id.desc()).label("recency"),
+    )
+    .join(HelpRequest, HelpRequest.id == Engagement.request_id)
+    .where(
+        Engagement.provider_id.in_(_IDS),
+        Engagement.status == EngagementStatus.declined,
+        Engagement.outside_skills.is_(True),
+    )
+    .subquery()
+)
+_OUTSIDE_HISTORY = select(
+    _OUTSIDE.c.provider_id, _OUTSIDE.c.model_id, _OUTSIDE.c.embedding, _OUTSIDE.c.neighbourhood
+).where(_OUTSIDE.c.recency <= bindparam("per"))
 _RATING_TOTALS = select(func.coalesce(func.sum(Rating.score), 0), func.count(Rating.id))

@@ -43,6 +43,11 @@ class DeclineBody(EngagementAction):
     """Optional body of decline."""
 
     reason: Reason | None = None
+    outside_skills: bool = Field(
+        default=False,
+        description="the provider cannot help with this kind of request: the ranking learns it for requests like "
+        "this one (as a rating of 1 would teach) and does not count the decline against their responsiveness",
+    )
 
 
 class CancelBody(EngagementAction):
@@ -75,6 +80,7 @@ class EngagementRead(BaseModel):
     requester_id: str | None
     status: EngagementStatus
     decline_reason: str | None = None
+    outside_skills: bool = Field(default=False, description="declined as outside the provider's skills")
     cancel_reason: str | None = None
     closed_by: str | None = Field(default=None, description="who completed or cancelled: requester, provider or admin")
     proposed_at: datetime
@@ -111,6 +117,7 @@ def to_read(engagement: Engagement, *, now: datetime | None = None) -> Engagemen
         requester_id=e.request.requester_id,
         status=status,
         decline_reason=e.decline_reason,
+        outside_skills=e.outside_skills,
         cancel_reason=e.cancel_reason,
         closed_by=e.closed_by,
         proposed_at=as_utc(e.proposed_at),

@@ -201,9 +201,13 @@ class EngagementService:
         actor: Actor,
         actor_id: str | None = None,
         reason: str | None = None,
+        outside_skills: bool = False,
     ) -> tuple[Engagement, bool]:
-        """The provider declines (optionally saying why); the requester is never offered them again for it."""
-        return self._transition(session, engagement_id, "decline", actor, actor_id, reason=reason)
+        """The provider declines (optionally saying why, or that it is outside their skills); the
+        requester is never offered them again for it."""
+        return self._transition(
+            session, engagement_id, "decline", actor, actor_id, reason=reason, outside_skills=outside_skills
+        )
 
     def complete(
         self, session: Session, *, engagement_id: int, actor: Actor, actor_id: str | None = None
@@ -289,6 +293,7 @@ class EngagementService:
         actor_id: str | None,
         *,
         reason: str | None = None,
+        outside_skills: bool = False,
     ) -> tuple[Engagement, bool]:
         sources, target, stamp, roles = TRANSITIONS[action]
         engagement = self._load(session, engagement_id, for_update=True)
@@ -304,6 +309,7 @@ class EngagementService:
         setattr(engagement, stamp, self.now())
         if action == "decline":
             engagement.decline_reason = reason
+            engagement.outside_skills = outside_skills
         elif action == "cancel":
             engagement.cancel_reason = reason
         if action in ("complete", "cancel"):

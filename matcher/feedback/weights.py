@@ -86,6 +86,9 @@ class FeedbackWeights(BaseModel):
     # position (13 seeds), +0.007 ± 0.008 when they take the first result (24 seeds).
     local_own_neighbourhood: bool = True
     competence_history: int = Field(default=50, ge=1)
+    # A decline as outside one's skills (`DeclineBody.outside_skills`) counts as a rating of 1 on
+    # requests like its own (also up to `competence_history` of them), and never as unresponsiveness.
+    learn_outside_skills: bool = True
     # Score per unit of competence (posterior mean − prior mean), × the best relevance. The
     # relevance already carries the prior (its mean falls by `competence_prior_slope` per unit of
     # share), so at 1 / slope (2.86; 1.43 at the former slope) the score orders candidates by

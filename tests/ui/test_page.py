@@ -137,6 +137,31 @@ def test_offer_accept_complete_rate(page: Any, live: str, tmp_path: Path) -> Non
     assert stored["rating"]["score"] == 4 and stored["rating"]["comment"] == "Selkeä neuvonta, kiitos"
 
 
+def test_an_offer_outside_my_skills_is_declined_as_such(page: Any, live: str) -> None:
+    requester = token(live, "req-1")
+    text = "Tarvitsen apua Excel-makron kanssa"
+    match = httpx.post(f"{live}/v1/match", json={"text": text, "k": 3}, headers=requester).json()
+    offer = httpx.post(
+        f"{live}/v1/engagements",
+        json={"request_id": match["request_id"], "provider_id": "emp-excel"},
+        headers=requester,
+    ).json()
+
+    sign_in(page, live, "emp-excel")
+    page.click("#tab-offers")
+    item = page.locator(f'#offers li[data-engagement="{offer["id"]}"]')
+    item.get_by_role("button", name="Ei osaamisaluettani").click()
+    page.locator(f'#engagements li[data-engagement="{offer["id"]}"][data-status="declined"]').wait_for()
+    stored = httpx.get(f"{live}/v1/engagements/{offer['id']}", headers=requester).json()
+    assert stored["status"] == "declined" and stored["outside_skills"] is True
+    # The next ranking of a request like it knows, and says so; it does not call them unresponsive.
+    like_it = "Kuka osaa korjata Excel-makron?"
+    again = httpx.post(f"{live}/v1/match", json={"text": like_it, "k": 5}, headers=requester).json()
+    excel = next(r for r in again["results"] if r["external_id"] == "emp-excel")
+    assert "declined 1 similar request as outside their skills" in excel["explanation"]
+    assert "accepted" not in excel["explanation"]
+
+
 def test_pasted_token_sign_in_and_a_lost_update_is_refused(page: Any, live: str) -> None:
     page.goto(f"{live}/ui/")
     page.fill("#token", "not-a-jwt")

@@ -69,6 +69,25 @@ class TestLifecycleOverHttp:
         assert declined.json()["decline_reason"] == "on holiday" and declined.json()["declined_at"]
         assert_problem(post(client, "", {"request_id": out["request_id"], "provider_id": "ann"}), 409)
 
+    def test_decline_as_outside_their_skills_is_stored_and_a_retry_keeps_the_first_answer(
+        self, client: TestClient, org: Any
+    ) -> None:
+        out = match(client)
+        eid = post(client, "", {"request_id": out["request_id"], "provider_id": "ann"}).json()["id"]
+        assert client.get(f"/v1/engagements/{eid}", headers=AUTH).json()["outside_skills"] is False
+        declined = post(client, f"/{eid}/decline", {"outside_skills": True, "actor_id": "ann"})
+        assert declined.status_code == 200 and declined.json()["outside_skills"] is True
+        assert post(client, f"/{eid}/decline").json()["outside_skills"] is True  # a retry changes nothing
+        other = post(client, "", {"request_id": out["request_id"], "provider_id": "bob"}).json()["id"]
+        assert post(client, f"/{other}/decline", {"reason": "busy"}).json()["outside_skills"] is False
+
+    @pytest.mark.parametrize("flag", ["yes", 1, None, [True]])
+    def test_outside_skills_must_be_a_boolean(self, client: TestClient, org: Any, flag: object) -> None:
+        out = match(client)
+        eid = post(client, "", {"request_id": out["request_id"], "provider_id": "ann"}).json()["id"]
+        assert_problem(post(client, f"/{eid}/decline", {"outside_skills": flag}), 422)
+        assert client.get(f"/v1/engagements/{eid}", headers=AUTH).json()["status"] == "proposed"
+
     def test_expired_offer(self, client: TestClient, org: Any, clock: Any) -> None:
         out = match(client)
         eid = post(client, "", {"request_id": out["request_id"], "provider_id": "ann"}).json()["id"]

@@ -118,6 +118,29 @@ class TestCompetence:
         assert bob.components["responsiveness"] == pytest.approx(0.1 * (4 / 6 - 0.8), abs=1e-6)
         assert "accepted 0 of 1 offers" in bob.explanation
 
+    def test_a_decline_as_outside_their_skills_teaches_like_a_low_rating_not_as_unresponsiveness(
+        self, org: Any
+    ) -> None:
+        before = item(org, "excel macros question", "ann", requester="pia")
+        org.call("decline", engagement_id=org.engagement(EXCEL, "ann"), outside_skills=True)
+        ann = item(org, "excel macros question", "ann", requester="pia")
+        assert ann.components["responsiveness"] == before.components["responsiveness"]
+        assert "accepted" not in ann.explanation
+        # The same lesson a rating of 1 on that request teaches (the test above: below -0.05).
+        assert ann.components["competence"] < -0.05
+        assert "declined 1 similar request as outside their skills" in ann.explanation
+        assert "rated" not in ann.explanation  # nobody rated them: the explanation does not say so
+        printers = item(org, "printers jam", "ann", requester="pia")
+        assert printers.components["competence"] == 0.0 and "outside their skills" not in printers.explanation
+
+    def test_with_learning_off_such_a_decline_changes_nothing(self, org: Any, velho: Any) -> None:
+        weights = velho.matching.effects.weights
+        velho.matching.effects.weights = weights.model_copy(update={"learn_outside_skills": False})
+        before = item(org, "excel macros question", "ann", requester="pia")
+        org.call("decline", engagement_id=org.engagement(EXCEL, "ann"), outside_skills=True)
+        after = item(org, "excel macros question", "ann", requester="pia")
+        assert after.components == before.components
+
     def test_expiry_counts_like_a_decline(self, org: Any, clock: Any) -> None:
         org.engagement(EXCEL, "bob")
         clock.advance(hours=49)

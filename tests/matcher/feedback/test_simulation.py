@@ -80,6 +80,19 @@ def test_paired_differences_by_seed() -> None:
     assert "| their mean rating | – | – | – |" in table  # no rating on either side
 
 
+def test_people_who_know_their_skills_decline_what_they_cannot_help_with(tmp_path: Path) -> None:
+    config = replace(SMALL, requests=60, window=30, seed=25)
+    knowing = run_simulation(replace(config, knows_own_skills=1.0), tmp_path / "knowing")
+    people = knowing.scenario.by_id()
+    assert knowing.counts["declined_outside_skills"] > 0
+    # Only over-claimers still take on what they cannot do; everyone else said so instead.
+    outside = {people[pid].kind for _, pid, topic, _ in knowing.engaged if not people[pid].competent(topic)}
+    assert outside <= {"overclaimer"}
+    plain = run_simulation(config, tmp_path / "plain")  # the model: nobody declines for that
+    assert plain.counts["declined_outside_skills"] == 0
+    assert any(people[pid].kind != "overclaimer" and not people[pid].competent(t) for _, pid, t, _ in plain.engaged)
+
+
 def test_the_hidden_experts_rating_is_given_for_the_whole_run_and_the_last_window() -> None:
     config = replace(SMALL, requests=4, window=2)
     scenario = scenario_for(config)
