@@ -411,6 +411,9 @@ def event_data(engagement: Engagement) -> dict[str, object]:
         "requester_id": engagement.request.requester_id,
         "status": str(engagement.status),
     }
+    if engagement.status == EngagementStatus.declined:
+        # A frontend may tell the requester "not their area" apart from "not now".
+        data["outside_skills"] = engagement.outside_skills
     for name in stamps:
         value = getattr(engagement, name)
         if value is not None:

@@ -79,8 +79,27 @@ def test_deliveries_are_signed_and_carry_ids_never_text(hooked: tuple[Velho, Tes
         assert b"Zorblatt" not in raw and b"Quintexa" not in raw
     accepted = json.loads(receiver.got[-1][1])["data"]
     assert accepted["engagement_id"] == eid and accepted["status"] == "accepted" and accepted["provider_id"] == "ann"
+    assert "outside_skills" not in accepted  # said only of declines
     log = client.get(f"/v1/webhooks/{sub['id']}/deliveries", headers=AUTH).json()
     assert [d["status"] for d in log] == ["delivered"] * 3 and all(d["attempts"] == 1 for d in log)
+
+
+def test_a_decline_says_whether_it_was_outside_their_skills(
+    hooked: tuple[Velho, TestClient], receiver: Receiver
+) -> None:
+    velho, client = hooked
+    subscribe(client, receiver.url, ["engagement.declined"])
+    client.put("/v1/employees/ann", json=body("Ann", ["Zorblatt-makrot"]), headers=AUTH)
+    client.put("/v1/employees/cid", json=body("Cid", ["Zorblatt-taulukot"]), headers=AUTH)
+    out = client.post("/v1/match", json={"text": "Quintexa Zorblatt", "requester_id": "bob"}, headers=AUTH).json()
+    for provider, outside in (("ann", True), ("cid", False)):
+        eid = client.post(
+            "/v1/engagements", json={"request_id": out["request_id"], "provider_id": provider}, headers=AUTH
+        ).json()["id"]
+        client.post(f"/v1/engagements/{eid}/decline", json={"outside_skills": outside}, headers=AUTH)
+    velho.deliveries.drain()
+    got = [json.loads(raw)["data"] for _, raw in receiver.got]
+    assert [(d["provider_id"], d["outside_skills"]) for d in got] == [("ann", True), ("cid", False)]
 
 
 def test_a_failing_receiver_gets_retries_then_success(hooked: tuple[Velho, TestClient], receiver: Receiver) -> None:
