@@ -5,9 +5,24 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import BindParameter, ColumnElement, DateTime, and_, bindparam, case, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    DateTime,
+    Integer,
+    Select,
+    Subquery,
+    and_,
+    bindparam,
+    case,
+    func,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matcher.feedback.models import Engagement, EngagementStatus, Rating
@@ -213,13 +228,11 @@ class EngagementRepository:
 
         With `outside_skills`, also their latest `per_provider` declines as outside their skills (score None).
         """
+        query = _HISTORY_WITH_OUTSIDE if outside_skills else _HISTORY
         out: list[RatedRequest] = []
         for chunk in _chunks(provider_ids):
-            rows = session.execute(_HISTORY, {"ids": chunk, "per": per_provider})
-            out.extend(RatedRequest(cast(int, p), int(s), m, e, n) for p, s, m, e, n in rows)
-            if outside_skills:
-                declined = session.execute(_OUTSIDE_HISTORY, {"ids": chunk, "per": per_provider})
-                out.extend(RatedRequest(cast(int, p), None, m, e, n) for p, m, e, n in declined)
+            rows = session.execute(query, {"ids": chunk, "per": per_provider})
+            out.extend(RatedRequest(p, s, m, e, n) for p, s, m, e, n in rows)
         return out
 
     # -- evidence statements ----------------------------------------------------------------
@@ -255,40 +268,44 @@ _RATING_SUMS = (
     .where(Rating.provider_id.in_(_IDS))
     .group_by(Rating.provider_id)
 )
-_LATEST = (
-    select(
-        Rating.provider_id.label("provider_id"),
-        Rating.score.label("score"),
+
+
+def _latest(provider: Any, score: Any, newest_first: Any) -> Select[Any]:
+    """Each provider's rows with the request they were for, numbered newest first (`recency`)."""
+    return select(
+        provider.label("provider_id"),
+        score.label("score"),
         HelpRequest.model_id.label("model_id"),
         HelpRequest.embedding.label("embedding"),
         HelpRequest.neighbourhood.label("neighbourhood"),
-        func.row_number().over(partition_by=Rating.provider_id, order_by=Rating.id.desc()).label("recency"),
+        func.row_number().over(partition_by=provider, order_by=newest_first.desc()).label("recency"),
     )
+
+
+def _within_recency(rows: Subquery) -> Select[int, int | None, str | None, bytes | None, bytes | None]:
+    """The latest `per` rows of each provider."""
+    return select(rows.c.provider_id, rows.c.score, rows.c.model_id, rows.c.embedding, rows.c.neighbourhood).where(
+        rows.c.recency <= bindparam("per")
+    )
+
+
+_RATED = (
+    _latest(Rating.provider_id, Rating.score, Rating.id)
     .join(Engagement, Engagement.id == Rating.engagement_id)
     .join(HelpRequest, HelpRequest.id == Engagement.request_id)
     .where(Rating.provider_id.in_(_IDS))
-    .subquery()
 )
-_HISTORY = select(
-    _LATEST.c.provider_id, _LATEST.c.score, _LATEST.c.model_id, _LATEST.c.embedding, _LATEST.c.neighbourhood
-).where(_LATEST.c.recency <= bindparam("per"))
-_OUTSIDE = (
-    select(
-        Engagement.provider_id.label("provider_id"),
-        HelpRequest.model_id.label("model_id"),
-        HelpRequest.embedding.label("embedding"),
-        HelpRequest.neighbourhood.label("neighbourhood"),
-        func.row_number().over(partition_by=Engagement.provider_id, order_by=Engagement.id.desc()).label("recency"),
-    )
+# Declines as outside their skills carry no score; each kind is numbered on its own, so both keep
+# their latest `per`.
+_DECLINED_OUTSIDE = (
+    _latest(Engagement.provider_id, null().cast(Integer), Engagement.id)
     .join(HelpRequest, HelpRequest.id == Engagement.request_id)
     .where(
         Engagement.provider_id.in_(_IDS),
         Engagement.status == EngagementStatus.declined,
         Engagement.outside_skills.is_(True),
     )
-    .subquery()
 )
-_OUTSIDE_HISTORY = select(
-    _OUTSIDE.c.provider_id, _OUTSIDE.c.model_id, _OUTSIDE.c.embedding, _OUTSIDE.c.neighbourhood
-).where(_OUTSIDE.c.recency <= bindparam("per"))
+_HISTORY = _within_recency(_RATED.subquery())
+_HISTORY_WITH_OUTSIDE = _within_recency(union_all(_RATED, _DECLINED_OUTSIDE).subquery())
 _RATING_TOTALS = select(func.coalesce(func.sum(Rating.score), 0), func.count(Rating.id))
