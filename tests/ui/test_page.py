@@ -17,6 +17,15 @@ def results(page: Any) -> Any:
     return page.locator("#results li.item")
 
 
+def offered(live: str, requester: dict[str, str], text: str, provider: str) -> tuple[Any, Any]:
+    """Through the API: the requester's match for `text`, and its offer to `provider`."""
+    match = httpx.post(f"{live}/v1/match", json={"text": text, "k": 3}, headers=requester).json()
+    offer = httpx.post(
+        f"{live}/v1/engagements", json={"request_id": match["request_id"], "provider_id": provider}, headers=requester
+    ).json()
+    return match, offer
+
+
 def find_help(page: Any, text: str) -> None:
     page.click("#tab-find")
     page.fill("#request", text)
@@ -99,15 +108,8 @@ def test_profile_edit_is_found_by_a_matching_request(page: Any, live: str, tmp_p
 def test_offer_accept_complete_rate(page: Any, live: str, tmp_path: Path) -> None:
     # The requester's side through the API: a match, then an offer to the Excel expert.
     requester = token(live, "req-1")
-    match = httpx.post(
-        f"{live}/v1/match", json={"text": "Tarvitsen apua Excel-makron kanssa", "k": 3}, headers=requester
-    ).json()
+    match, offer = offered(live, requester, "Tarvitsen apua Excel-makron kanssa", "emp-excel")
     assert match["results"][0]["external_id"] == "emp-excel"
-    offer = httpx.post(
-        f"{live}/v1/engagements",
-        json={"request_id": match["request_id"], "provider_id": "emp-excel"},
-        headers=requester,
-    ).json()
 
     sign_in(page, live, "emp-excel")
     page.click("#tab-offers")
@@ -139,13 +141,7 @@ def test_offer_accept_complete_rate(page: Any, live: str, tmp_path: Path) -> Non
 
 def test_an_offer_outside_my_skills_is_declined_as_such(page: Any, live: str) -> None:
     requester = token(live, "req-1")
-    text = "Tarvitsen apua Excel-makron kanssa"
-    match = httpx.post(f"{live}/v1/match", json={"text": text, "k": 3}, headers=requester).json()
-    offer = httpx.post(
-        f"{live}/v1/engagements",
-        json={"request_id": match["request_id"], "provider_id": "emp-excel"},
-        headers=requester,
-    ).json()
+    _, offer = offered(live, requester, "Tarvitsen apua Excel-makron kanssa", "emp-excel")
 
     sign_in(page, live, "emp-excel")
     page.click("#tab-offers")
