@@ -142,6 +142,11 @@ class RequestLikeness:
     not IT"); among the nearest 30, what varies is which language. Same-domain pairs of the e5
     grid's requests: AUC 0.81 → 0.88, all pairs 0.89 → 0.92.
 
+    With a `transform` (`nuisance.nuisance_transform`: directions in which requests one person
+    helped well with differ, shrunk), the statements and requests are compared after it: the
+    metric is the statements' spread less what this organisation's outcomes show does not decide
+    who can help. The nearest statements are still chosen, and stored, by plain similarity.
+
     A past request can also be compared in *its own* neighbourhood (`own`: the statements that
     were nearest it when it was ranked, stored with it), and the two correlations averaged. The
     request's neighbourhood alone cannot see a skill it does not contain: among the statements
@@ -159,6 +164,7 @@ class RequestLikeness:
         local: tuple[float, float],
         min_basis: int,
         nearest: int | None = None,
+        transform: np.ndarray | None = None,
     ) -> None:
         self.query = np.asarray(query, dtype=np.float32).reshape(-1)
         self.ramp = cosine
@@ -174,12 +180,19 @@ class RequestLikeness:
             if nearest is not None and len(basis) > nearest:
                 rows = np.argsort(-similarity, kind="stable")[:nearest]
                 basis = basis[rows]
+            query = self.query
+            if transform is not None:
+                basis = basis @ transform
+                basis = basis / np.maximum(np.linalg.norm(basis, axis=1, keepdims=True), 1e-9)
+                query = transform @ query
             centred = basis - basis.mean(axis=0, keepdims=True)
-            profile = centred @ self.query
+            profile = centred @ query
             norm = float(np.linalg.norm(profile))
             if norm > 1e-9:
                 self.local, self.ramp = True, local
-                self._centred, self._profile = centred, profile / norm
+                # Rows compared later go through the transform too (it is symmetric): fold it in once.
+                self._centred = centred if transform is None else centred @ transform
+                self._profile = profile / norm
                 self.neighbourhood, self.neighbourhood_similarity = rows, similarity[rows]
 
     def similarity(self, others: np.ndarray, own: OwnNeighbourhoods | None = None) -> np.ndarray:

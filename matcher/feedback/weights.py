@@ -86,6 +86,15 @@ class FeedbackWeights(BaseModel):
     # position (13 seeds), +0.007 ± 0.008 when they take the first result (24 seeds).
     local_own_neighbourhood: bool = True
     competence_history: int = Field(default=50, ge=1)
+    # Likeness learnt from outcomes (`nuisance.py`): before requests are compared in the `local`
+    # metric, the directions in which requests one person was rated at least `evidence_min_rating`
+    # on differ from each other (language, form, wording) are shrunk, each by sqrt(λ / (λ + its
+    # variance)) with λ this × the average; 0 = off. Fitted on the latest `nuisance_ratings` such
+    # ratings, and again whenever the organisation's ratings have grown by a tenth. On the e5 grid a
+    # same-topic request in another language or form then counts more, and one about the
+    # neighbouring skill in the same form less (feedback/README.md).
+    nuisance_shrink: float = Field(default=1.0, ge=0)
+    nuisance_ratings: int = Field(default=5000, ge=2)
     # A decline as outside one's skills (`DeclineBody.outside_skills`) counts as a rating of 1 on
     # requests like its own (also up to `competence_history` of them), and never as unresponsiveness.
     learn_outside_skills: bool = True

@@ -125,3 +125,57 @@ def test_a_low_rating_on_another_skill_does_not_mark_an_expert_down(grid_velho: 
         # Measured −0.41: one 1 on insulin pens took the Excel expert down on Excel by more than
         # their whole relevance.
         assert excel["competence"] < -0.2
+
+
+ROSTERS = {
+    "fi": ["Kuka osaa tehdä työvuorolistan uudessa järjestelmässä?", "Työvuorosuunnittelu takkuaa, kuka auttaisi?"],
+    "other": ["need help planning the shift roster for next month", "vem kan hjälpa till med turlistor?"],
+}
+INVOICES = [
+    "Laskun tiliöinti on epäselvä, kuka auttaisi?",
+    "help with approving invoices in the finance system",
+    "behöver hjälp med fakturagranskning",
+]
+ROSTERS_SWEDISH = "behöver hjälp med arbetsschemat"
+ROSTERS_NIGHT_SHIFTS = "who can explain the rules for night shift rotations?"
+INVOICES_SAME_FORM = "Kuka osaa käsitellä ostolaskut uudessa järjestelmässä?"
+
+
+def expert(topic: str, n: int) -> str:
+    return [p.external_id for p in PEOPLE if p.kind == "expert" and topic in p.competence][n]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("grid_velho", [{"nuisance_shrink": 1.0}], indirect=True)
+def test_what_people_were_rated_well_on_teaches_which_differences_between_requests_matter(grid_velho: Velho) -> None:
+    # A rosters expert was rated 5 on two Finnish rosters requests. Their colleagues were rated
+    # well across languages and wordings: one on rosters, one on invoices. That teaches the
+    # loop that language and wording do not decide who can help, so the Finnish ratings count
+    # more on a Swedish rosters request, and not on an invoices request of the same form.
+    v = grid_velho
+    ranker = v.matching.effects
+    assert ranker is not None
+    learner = expert("rosters", 2)
+    for text in ROSTERS["fi"]:
+        helped(v, text, learner, 5)
+    for text in ROSTERS["fi"] + ROSTERS["other"]:
+        helped(v, text, expert("rosters", 1), 5)
+    for text in INVOICES:
+        helped(v, text, expert("invoices", 0), 5)
+
+    def effects() -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+        return (
+            components(v, ROSTERS_SWEDISH, learner),
+            components(v, ROSTERS_NIGHT_SHIFTS, learner),
+            components(v, INVOICES_SAME_FORM, learner),
+        )
+
+    learnt = effects()
+    ranker.weights = ranker.weights.model_copy(update={"nuisance_shrink": 0.0})
+    ranker.reset()
+    plain = effects()
+    # Measured: +0.105 learnt, +0.050 without (the Finnish ratings count about twice as much);
+    # on the English request +0.206 against +0.117.
+    for learnt_one, plain_one in zip(learnt[:2], plain[:2], strict=True):
+        assert learnt_one["competence"] > plain_one["competence"] + 0.03 and plain_one["competence"] > 0
+    assert learnt[2]["competence"] == plain[2]["competence"] == 0.0

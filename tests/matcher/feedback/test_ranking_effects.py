@@ -164,6 +164,35 @@ class TestOrgTotals:
             assert ranker.org_totals(s, clock.now) == (8, 2)
 
 
+class TestLikenessLearntFromOutcomes:
+    def test_fitted_from_what_each_person_was_rated_well_on_and_again_after_a_tenth_more(
+        self, org: Any, velho: Any
+    ) -> None:
+        ranker = velho.matching.effects
+        ranker.weights = ranker.weights.model_copy(update={"nuisance_shrink": 1.0})
+
+        def fit(ratings: int) -> Any:
+            with velho.reading() as s:
+                return ranker.nuisance(s, ratings)
+
+        org.helped(EXCEL, "ann", 5)
+        org.helped("printers jam", "pia", 5)
+        org.helped("excel pivot tables", "ann", 2)  # a low rating says nothing about what varies
+        assert fit(3) is None  # nobody has two requests they were rated well on
+        org.helped("excel formulas in reports", "ann", 4, requester="nia")
+        assert fit(4) is None  # held: fitted again only after a tenth more ratings, and at least 10
+        ranker.reset()
+        first = fit(4)
+        assert first is not None and first.shape == (velho.encoder.info.dimension,) * 2
+        org.helped("printers and scanners jam", "pia", 5, requester="nia")
+        assert fit(13) is first
+        second = fit(14)
+        assert second is not None and not np.allclose(second, first)  # read again: pia's two now count
+        ranker.weights = ranker.weights.model_copy(update={"nuisance_shrink": 0.0})
+        ranker.reset()
+        assert fit(5) is None
+
+
 class TestEvidence:
     def test_good_rating_adds_the_request_as_evidence(self, org: Any, velho: Any, topic_encoder: Any) -> None:
         before = item(org, "excel macros help please", "vic").score
