@@ -24,8 +24,8 @@ def nuisance_transform(vectors: np.ndarray, providers: np.ndarray, *, shrink: fl
 
     `vectors` (n × d) are requests a provider helped well with and `providers` (n) who. The result
     is symmetric; a direction no provider's requests vary in keeps its length, one in which they
-    vary with variance v is scaled by √(λ / (λ + v)). None when no provider has two such requests
-    (nothing to learn from yet) or `shrink` is 0 (off).
+    vary with variance v is scaled by √(λ / (λ + v)). None when no provider has two such requests,
+    or theirs do not vary at all (nothing to learn from yet), or `shrink` is 0 (off).
     """
     if shrink <= 0 or len(vectors) < 2:
         return None

@@ -56,6 +56,8 @@ def test_nothing_is_learnt_from_single_requests_or_when_off() -> None:
     vectors, providers = helped_well()
     assert nuisance_transform(vectors, providers, shrink=0.0) is None
     assert nuisance_transform(vectors[[0, 4]], np.array([1, 2]), shrink=1.0) is None  # one each
+    # The same request helped with twice (a recurring one) shows no spread: nothing to shrink by.
+    assert nuisance_transform(vectors[[0, 0, 4, 4]], np.array([1, 1, 2, 2]), shrink=1.0) is None
     # A third provider with one request far away changes nothing: it says nothing about what varies.
     lone = np.vstack([vectors, e((2, 1.0), (SWEDISH, 1.0))])
     with_lone = nuisance_transform(lone, np.append(providers, 3), shrink=1.0)
