@@ -34,7 +34,7 @@ def unit_rows(rng: np.random.Generator, n: int, dim: int = 384) -> np.ndarray:
 def likeness(query: np.ndarray, basis: np.ndarray, transform: np.ndarray | None = None) -> RequestLikeness:
     """The request likeness as the production weights build it (ramps, 20 statements, nearest 30)."""
     return RequestLikeness(
-        query, basis, cosine=(0.4, 0.7), local=(0.5, 0.8), min_basis=20, nearest=30, transform=transform
+        query, basis, cosine=(0.4, 0.7), local=(0.45, 0.75), min_basis=20, nearest=30, transform=transform
     )
 
 

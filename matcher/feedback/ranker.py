@@ -231,7 +231,8 @@ class FeedbackPass:
     ) -> tuple[RequestLikeness, RequestLikeness]:
         """How past requests are compared with this one: for their ratings, in the metric of the
         candidates' declared statements (`local`) less what outcomes show does not matter
-        (`transform`), or by plain cosine; for evidence statements, the same without the transform.
+        (`transform`, on its own ramp), or by plain cosine; for evidence statements, the same
+        without the transform, on the plain metric's ramp.
 
         Evidence lifts relevance, and so the best relevance every other candidate's share is taken
         of: gated through the transform it counted on more requests and concentrated the work (demo
@@ -247,22 +248,25 @@ class FeedbackPass:
             held, basis = self.snap.vectors.vectors(ids)
             ids = ids[held]
 
-        def likeness(transform: np.ndarray | None) -> RequestLikeness:
+        def likeness(transform: np.ndarray | None, local: tuple[float, float]) -> RequestLikeness:
             return RequestLikeness(
                 q,
                 basis,
                 cosine=(w.similar_request_floor, w.similar_request_full),
-                local=(w.local_request_floor, w.local_request_full),
+                local=local,
                 min_basis=w.local_min_statements,
                 nearest=w.local_nearest,
                 transform=transform,
             )
 
-        plain = likeness(None)
+        plain = likeness(None, (w.local_request_floor, w.local_request_full))
         if plain.local:
             # The nearest statements are chosen by plain similarity, with or without the transform.
             self.neighbourhood = encode_neighbourhood(ids[plain.neighbourhood], plain.neighbourhood_similarity)
-        return (plain if transform is None else likeness(transform)), plain
+        if transform is None:
+            return plain, plain
+        # The transform raises same-topic correlations, so its ramp sits higher (`nuisance_request_*`).
+        return likeness(transform, (w.nuisance_request_floor, w.nuisance_request_full)), plain
 
     def _evidence_gates(self, candidates: Sequence[Candidate], likeness: RequestLikeness) -> dict[int, float] | None:
         """How far each evidence statement counts here: as far as the request it came from is like this one.

@@ -70,14 +70,12 @@ class FeedbackWeights(BaseModel):
     # `local_nearest` declared statements closest to the request form the metric: over all of a
     # 30-person list, the gap between the request's domain and the rest swamps which skill of the
     # domain it is about (Arabic or Somali, wounds or insulin): same-domain pairs' AUC 0.81 -> 0.88.
-    # The ramp (0.45, 0.75) was set to where the nearest-30 metric puts same-topic pairs (median
-    # 0.72); (0.5, 0.8) since the likeness learnt from outcomes (`nuisance_shrink`), which raises
-    # same-topic pairs' correlations: with it, precision@1 on the e5 grid +0.013 ± 0.009 (16 seeds).
+    # The ramp (0.45, 0.75) is set to where the nearest-30 metric puts same-topic pairs (median 0.72).
     request_similarity: Literal["cosine", "local"] = "local"
     similar_request_floor: float = Field(default=0.4, ge=-1, lt=1)
     similar_request_full: float = Field(default=0.7, gt=-1, le=1)
-    local_request_floor: float = Field(default=0.5, ge=-1, lt=1)
-    local_request_full: float = Field(default=0.8, gt=-1, le=1)
+    local_request_floor: float = Field(default=0.45, ge=-1, lt=1)
+    local_request_full: float = Field(default=0.75, gt=-1, le=1)
     local_min_statements: int = Field(default=20, ge=3)
     local_nearest: int = Field(default=30, ge=3)
     # Also compare a past request in its own neighbourhood (the statements nearest it when it was
@@ -97,6 +95,12 @@ class FeedbackWeights(BaseModel):
     # neighbouring skill in the same form less (feedback/README.md).
     nuisance_shrink: float = Field(default=1.0, ge=0)
     nuisance_ratings: int = Field(default=5000, ge=2)
+    # The ramp of ratings compared through that transform, in place of the `local_request_*` pair:
+    # it raises same-topic pairs' correlations, so the ramp moves up with it (with it, precision@1
+    # on the e5 grid +0.013 ± 0.009 over 16 seeds). Evidence statements are gated without the
+    # transform, on the plain metric's own ramp.
+    nuisance_request_floor: float = Field(default=0.5, ge=-1, lt=1)
+    nuisance_request_full: float = Field(default=0.8, gt=-1, le=1)
     # A decline as outside one's skills (`DeclineBody.outside_skills`) counts as a rating of 1 on
     # requests like its own (also up to `competence_history` of them), and never as unresponsiveness.
     learn_outside_skills: bool = True
@@ -162,4 +166,6 @@ class FeedbackWeights(BaseModel):
             raise ValueError("similar_request_full must be above similar_request_floor")
         if self.local_request_full <= self.local_request_floor:
             raise ValueError("local_request_full must be above local_request_floor")
+        if self.nuisance_request_full <= self.nuisance_request_floor:
+            raise ValueError("nuisance_request_full must be above nuisance_request_floor")
         return self
