@@ -96,9 +96,10 @@ class FeedbackWeights(BaseModel):
     nuisance_shrink: float = Field(default=1.0, ge=0)
     nuisance_ratings: int = Field(default=5000, ge=2)
     # The ramp of ratings compared through that transform, in place of the `local_request_*` pair:
-    # it raises same-topic pairs' correlations, so the ramp moves up with it (with it, precision@1
-    # on the e5 grid +0.013 ± 0.009 over 16 seeds). Evidence statements are gated without the
-    # transform, on the plain metric's own ramp.
+    # it raises same-topic pairs' correlations, so the ramp moves up with it (precision@1 on the e5
+    # grid +0.013 ± 0.009 over 16 seeds, measured with evidence on that ramp too; with evidence on
+    # the plain ramp, as here, the same within −0.002 ± 0.006). Evidence statements are gated
+    # without the transform, on the plain metric's own ramp.
     nuisance_request_floor: float = Field(default=0.5, ge=-1, lt=1)
     nuisance_request_full: float = Field(default=0.8, gt=-1, le=1)
     # A decline as outside one's skills (`DeclineBody.outside_skills`) counts as a rating of 1 on
