@@ -140,20 +140,34 @@ class FeedbackRanker:
         w = self.weights
         transform = None
         if w.nuisance_shrink > 0:
-            model_id = self.sync.encoder.info.model_id
-            rows = [
-                (provider, vector)
-                for provider, model, vector in self.repo.helped_well(
-                    session, min_score=w.evidence_min_rating, limit=w.nuisance_ratings
+            good = self._rated_requests(session, w.evidence_min_rating, 5)
+            if good is not None:
+                poor = self._rated_requests(session, 1, w.contrast_max_rating) if w.contrast > 0 else None
+                transform = nuisance_transform(
+                    *good,
+                    shrink=w.nuisance_shrink,
+                    poor=None if poor is None else poor[0],
+                    poor_providers=None if poor is None else poor[1],
+                    contrast=w.contrast,
                 )
-                if vector is not None and model == model_id  # another model's space is not comparable
-            ]
-            if rows:
-                vectors = np.stack([np.frombuffer(vector, dtype=np.float32) for _, vector in rows])
-                providers = np.fromiter((provider for provider, _ in rows), dtype=np.int64, count=len(rows))
-                transform = nuisance_transform(vectors, providers, shrink=w.nuisance_shrink)
         self._nuisance = (ratings, transform)
         return transform
+
+    def _rated_requests(self, session: Session, low: int, high: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """(request vectors, providers) of the latest `nuisance_ratings` ratings from `low` to `high`
+        in this model's space, or None if there are none."""
+        model_id = self.sync.encoder.info.model_id
+        rows = [
+            (provider, vector)
+            for provider, model, vector in self.repo.rated_requests(
+                session, min_score=low, max_score=high, limit=self.weights.nuisance_ratings
+            )
+            if vector is not None and model == model_id  # another model's space is not comparable
+        ]
+        if not rows:
+            return None
+        vectors = np.stack([np.frombuffer(vector, dtype=np.float32) for _, vector in rows])
+        return vectors, np.fromiter((provider for provider, _ in rows), dtype=np.int64, count=len(rows))
 
     def _capacity_zero(self, snap: IndexSnapshot) -> frozenset[int]:
         """Employees who take no offers at all, recomputed only when the roster changed."""

@@ -235,11 +235,11 @@ class EngagementRepository:
             out.extend(RatedRequest(p, s, m, e, n) for p, s, m, e, n in rows)
         return out
 
-    def helped_well(
-        self, session: Session, *, min_score: int, limit: int
+    def rated_requests(
+        self, session: Session, *, min_score: int, max_score: int, limit: int
     ) -> list[tuple[int, str | None, bytes | None]]:
-        """(provider, model id, request vector) of the latest `limit` ratings of at least `min_score`."""
-        rows = session.execute(_HELPED_WELL, {"min_score": min_score, "limit": limit})
+        """(provider, model id, request vector) of the latest `limit` ratings from `min_score` to `max_score`."""
+        rows = session.execute(_RATED_REQUESTS, {"min_score": min_score, "max_score": max_score, "limit": limit})
         return [(cast(int, p), m, e) for p, m, e in rows]
 
     # -- evidence statements ----------------------------------------------------------------
@@ -316,11 +316,11 @@ _DECLINED_OUTSIDE = (
 _HISTORY = _within_recency(_RATED.subquery())
 _HISTORY_WITH_OUTSIDE = _within_recency(union_all(_RATED, _DECLINED_OUTSIDE).subquery())
 _RATING_TOTALS = select(func.coalesce(func.sum(Rating.score), 0), func.count(Rating.id))
-_HELPED_WELL = (
+_RATED_REQUESTS = (
     select(Rating.provider_id, HelpRequest.model_id, HelpRequest.embedding)
     .join(Engagement, Engagement.id == Rating.engagement_id)
     .join(HelpRequest, HelpRequest.id == Engagement.request_id)
-    .where(Rating.score >= bindparam("min_score"))
+    .where(Rating.score.between(bindparam("min_score"), bindparam("max_score")))
     .order_by(Rating.id.desc())
     .limit(bindparam("limit"))
 )

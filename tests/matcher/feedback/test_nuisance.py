@@ -93,3 +93,36 @@ def test_a_request_in_another_language_counts_and_the_neighbouring_skill_still_d
     assert np.allclose(plain.neighbourhood_similarity, learnt.neighbourhood_similarity)
     # A request compared with itself is fully alike in the learnt metric too.
     assert learnt.similarity(query[None, :])[0] == pytest.approx(1.0, abs=1e-5)
+
+
+def test_what_told_a_persons_good_help_from_their_poor_help_is_lengthened() -> None:
+    # The Arabic interpreter was also rated 1 on a Somali request of a form they were rated well on.
+    vectors, providers = helped_well()
+    poor, poor_providers = request(SOMALI, FORM)[None, :], np.array([1])
+    shrunk = nuisance_transform(vectors, providers, shrink=1.0)
+    t = nuisance_transform(vectors, providers, shrink=1.0, poor=poor, poor_providers=poor_providers, contrast=3.0)
+    assert shrunk is not None and t is not None
+    assert np.allclose(t, t.T, atol=1e-6)
+
+    def length(m: np.ndarray, v: np.ndarray) -> float:
+        return float(np.linalg.norm(m @ v))
+
+    # Which language it was is what told good help from poor: that direction about doubles
+    # (at most √(1 + 3) = 2), and a far skill's direction, which did not differ, keeps its length.
+    languages = e((ARABIC, 1.0), (SOMALI, -1.0))
+    assert 1.6 * length(shrunk, languages) < length(t, languages) <= 2.0 * length(shrunk, languages) + 1e-5
+    assert length(t, e((2, 1.0))) == pytest.approx(length(shrunk, e((2, 1.0))), abs=1e-4)
+    # A neighbouring skill's request of the same form is then less alike an Arabic one.
+    cos = {
+        name: float((m @ request(ARABIC, FORM)) @ (m @ request(SOMALI, FORM)))
+        / (length(m, request(ARABIC, FORM)) * length(m, request(SOMALI, FORM)))
+        for name, m in (("shrunk", shrunk), ("contrast", t))
+    }
+    assert cos["contrast"] < cos["shrunk"] - 0.05
+    # Nothing to contrast: poor help by someone never rated well, or contrast 0.
+    for kwargs in (
+        {"poor_providers": np.array([9]), "contrast": 3.0},
+        {"poor_providers": poor_providers, "contrast": 0.0},
+    ):
+        same = nuisance_transform(vectors, providers, shrink=1.0, poor=poor, **kwargs)  # type: ignore[arg-type]
+        assert same is not None and np.allclose(same, shrunk, atol=1e-6)

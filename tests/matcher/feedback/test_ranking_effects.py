@@ -17,6 +17,7 @@ from matcher.feedback.ranker import (
     EXPLORATION_NOTE,
     ORG_TOTALS_SECONDS,
 )
+from matcher.matching.models import HelpRequest
 from matcher.matching.schemas import MatchItem
 from profiles.actor import Actor
 from profiles.models import StatementKind, StrengthStatement
@@ -191,6 +192,35 @@ class TestLikenessLearntFromOutcomes:
         ranker.weights = ranker.weights.model_copy(update={"nuisance_shrink": 0.0})
         ranker.reset()
         assert fit(5) is None
+
+    def test_poor_ratings_lengthen_what_told_a_persons_good_help_from_their_poor_help(
+        self, org: Any, velho: Any
+    ) -> None:
+        ranker = velho.matching.effects
+        org.helped(EXCEL, "ann", 5)
+        org.helped("excel formulas in reports", "ann", 4, requester="nia")
+        org.helped("printers jam", "pia", 5)
+        org.helped("printers and scanners jam", "pia", 5, requester="nia")
+        org.helped("excel pivot tables", "pia", 2)  # pia's poor help
+        org.helped("excel charts", "pia", 3)  # middling: neither good nor poor
+
+        def fit(contrast: float, poor_up_to: int = 2) -> Any:
+            update = {"nuisance_shrink": 1.0, "contrast": contrast, "contrast_max_rating": poor_up_to}
+            ranker.weights = ranker.weights.model_copy(update=update)
+            ranker.reset()
+            with velho.reading() as s:
+                return ranker.nuisance(s, 6)
+
+        with velho.reading() as s:
+            stored = {text: blob for text, blob in s.execute(select(HelpRequest.text, HelpRequest.embedding))}
+        vec = {text: np.frombuffer(blob, dtype=np.float32) for text, blob in stored.items()}
+        gap = (vec["printers jam"] + vec["printers and scanners jam"]) / 2 - vec["excel pivot tables"]
+        plain, contrasted = fit(0.0), fit(3.0)
+        assert np.linalg.norm(contrasted @ gap) > 1.3 * np.linalg.norm(plain @ gap)
+        # Only ratings up to `contrast_max_rating` are poor help: none up to 1, so nothing changes;
+        # counting the 3 as well changes the transform.
+        assert np.allclose(fit(3.0, poor_up_to=1), plain)
+        assert not np.allclose(fit(3.0, poor_up_to=3), contrasted)
 
 
 class TestEvidence:
