@@ -143,9 +143,10 @@ class RequestLikeness:
     grid's requests: AUC 0.81 → 0.88, all pairs 0.89 → 0.92.
 
     With a `transform` (`nuisance.nuisance_transform`: directions in which requests one person
-    helped well with differ, shrunk), the statements and requests are compared after it: the
-    metric is the statements' spread less what this organisation's outcomes show does not decide
-    who can help. The nearest statements are still chosen, and stored, by plain similarity.
+    helped well with differ, shrunk; those that told their good help from their poor help,
+    lengthened), the statements and requests are compared after it: the metric is the statements'
+    spread less what this organisation's outcomes show does not decide who can help, and more of
+    what does. The nearest statements are still chosen, and stored, by plain similarity.
 
     A past request can also be compared in *its own* neighbourhood (`own`: the statements that
     were nearest it when it was ranked, stored with it), and the two correlations averaged. The
