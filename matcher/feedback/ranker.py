@@ -140,9 +140,20 @@ class FeedbackRanker:
         w = self.weights
         transform = None
         if w.nuisance_shrink > 0:
-            good = self._rated_requests(session, w.evidence_min_rating, 5)
+            good = self._vectors(
+                self.repo.rated_requests(
+                    session, min_score=w.evidence_min_rating, max_score=5, limit=w.nuisance_ratings
+                )
+            )
             if good is not None:
-                poor = self._rated_requests(session, 1, w.contrast_max_rating) if w.contrast > 0 else None
+                poor = None
+                if w.contrast > 0:
+                    rows = self.repo.rated_requests(
+                        session, min_score=1, max_score=w.contrast_max_rating, limit=w.nuisance_ratings
+                    )
+                    if w.learn_outside_skills:  # "not my area" is poor fit said before the help, not after
+                        rows += self.repo.declined_outside_skills(session, limit=w.nuisance_ratings)
+                    poor = self._vectors(rows)
                 transform = nuisance_transform(
                     *good,
                     shrink=w.nuisance_shrink,
@@ -153,21 +164,15 @@ class FeedbackRanker:
         self._nuisance = (ratings, transform)
         return transform
 
-    def _rated_requests(self, session: Session, low: int, high: int) -> tuple[np.ndarray, np.ndarray] | None:
-        """(request vectors, providers) of the latest `nuisance_ratings` ratings from `low` to `high`
-        in this model's space, or None if there are none."""
+    def _vectors(self, rows: Sequence[tuple[int, str | None, bytes | None]]) -> tuple[np.ndarray, np.ndarray] | None:
+        """(request vectors, providers) of the rows in this model's space, or None if there are none."""
         model_id = self.sync.encoder.info.model_id
-        rows = [
-            (provider, vector)
-            for provider, model, vector in self.repo.rated_requests(
-                session, min_score=low, max_score=high, limit=self.weights.nuisance_ratings
-            )
-            if vector is not None and model == model_id  # another model's space is not comparable
-        ]
-        if not rows:
+        # Another model's vectors are in another space: not comparable.
+        kept = [(p, v) for p, model, v in rows if v is not None and model == model_id]
+        if not kept:
             return None
-        vectors = np.stack([np.frombuffer(vector, dtype=np.float32) for _, vector in rows])
-        return vectors, np.fromiter((provider for provider, _ in rows), dtype=np.int64, count=len(rows))
+        vectors = np.stack([np.frombuffer(v, dtype=np.float32) for _, v in kept])
+        return vectors, np.fromiter((p for p, _ in kept), dtype=np.int64, count=len(kept))
 
     def _capacity_zero(self, snap: IndexSnapshot) -> frozenset[int]:
         """Employees who take no offers at all, recomputed only when the roster changed."""

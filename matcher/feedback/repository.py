@@ -242,6 +242,11 @@ class EngagementRepository:
         rows = session.execute(_RATED_REQUESTS, {"min_score": min_score, "max_score": max_score, "limit": limit})
         return [(cast(int, p), m, e) for p, m, e in rows]
 
+    def declined_outside_skills(self, session: Session, *, limit: int) -> list[tuple[int, str | None, bytes | None]]:
+        """(provider, model id, request vector) of the latest `limit` declines as outside one's skills."""
+        rows = session.execute(_OUTSIDE_REQUESTS, {"limit": limit})
+        return [(cast(int, p), m, e) for p, m, e in rows]
+
     # -- evidence statements ----------------------------------------------------------------
     def evidence_of(self, session: Session, *, provider_id: int) -> Sequence[StrengthStatement]:
         """A provider's evidence statements, oldest first."""
@@ -322,5 +327,12 @@ _RATED_REQUESTS = (
     .join(HelpRequest, HelpRequest.id == Engagement.request_id)
     .where(Rating.score.between(bindparam("min_score"), bindparam("max_score")))
     .order_by(Rating.id.desc())
+    .limit(bindparam("limit"))
+)
+_OUTSIDE_REQUESTS = (
+    select(Engagement.provider_id, HelpRequest.model_id, HelpRequest.embedding)
+    .join(HelpRequest, HelpRequest.id == Engagement.request_id)
+    .where(Engagement.status == EngagementStatus.declined, Engagement.outside_skills.is_(True))
+    .order_by(Engagement.id.desc())
     .limit(bindparam("limit"))
 )

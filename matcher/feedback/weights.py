@@ -96,7 +96,8 @@ class FeedbackWeights(BaseModel):
     nuisance_shrink: float = Field(default=1.0, ge=0)
     nuisance_ratings: int = Field(default=5000, ge=2)
     # ... and the directions that told a person's good help (≥ `evidence_min_rating`) from their
-    # poor help (≤ `contrast_max_rating`) lengthened, the strongest by √(1 + this); 0 = off. An
+    # poor help (≤ `contrast_max_rating`, or a decline as outside their skills when
+    # `learn_outside_skills`) lengthened, the strongest by √(1 + this); 0 = off. An
     # Arabic expert's 1 on a Somali request of the same form says which word mattered. On the e5
     # grid, taking the first result, precision@1 +0.038 ± 0.009 at 3 (+0.032 ± 0.010 at 1),
     # requests finding a competent provider +0.051 ± 0.011 (8 seeds; feedback/README.md).

@@ -221,6 +221,13 @@ class TestLikenessLearntFromOutcomes:
         # counting the 3 as well changes the transform.
         assert np.allclose(fit(3.0, poor_up_to=1), plain)
         assert not np.allclose(fit(3.0, poor_up_to=3), contrasted)
+        # A decline as outside one's skills is poor fit said before the help: it counts as poor
+        # help too, unless such declines are not learnt from.
+        org.call("decline", engagement_id=org.engagement("excel macros for reports", "pia"), outside_skills=True)
+        with_decline = fit(3.0)
+        assert not np.allclose(with_decline, contrasted)
+        ranker.weights = ranker.weights.model_copy(update={"learn_outside_skills": False})
+        assert np.allclose(fit(3.0), contrasted)
 
 
 class TestEvidence:
