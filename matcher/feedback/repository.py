@@ -332,7 +332,11 @@ _RATED_REQUESTS = (
 _OUTSIDE_REQUESTS = (
     select(Engagement.provider_id, HelpRequest.model_id, HelpRequest.embedding)
     .join(HelpRequest, HelpRequest.id == Engagement.request_id)
-    .where(Engagement.status == EngagementStatus.declined, Engagement.outside_skills.is_(True))
+    .where(
+        Engagement.status == EngagementStatus.declined,
+        Engagement.outside_skills.is_(True),
+        Engagement.provider_id.is_not(None),  # an erased provider's engagements stay, without them
+    )
     .order_by(Engagement.id.desc())
     .limit(bindparam("limit"))
 )

@@ -228,6 +228,20 @@ class TestLikenessLearntFromOutcomes:
         assert not np.allclose(with_decline, contrasted)
         ranker.weights = ranker.weights.model_copy(update={"learn_outside_skills": False})
         assert np.allclose(fit(3.0), contrasted)
+        # An erased provider's engagements stay without them: their declines are no longer read
+        # (nor their ratings, which are gone), and the fit still works.
+        ranker.weights = ranker.weights.model_copy(update={"learn_outside_skills": True})
+        org.call("decline", engagement_id=org.engagement("excel macros for reports", "ann"), outside_skills=True)
+
+        def declines() -> list[int]:
+            with velho.reading() as s:
+                return [provider for provider, _, _ in ranker.repo.declined_outside_skills(s, limit=10)]
+
+        before = declines()
+        with velho.session() as s:
+            velho.privacy.erase(s, external_id="ann", actor=Actor.admin())
+        assert len(before) == 2 and declines() == before[1:]  # newest first: ann's is the one gone
+        assert fit(3.0) is not None
 
 
 class TestEvidence:
