@@ -99,8 +99,8 @@ class FeedbackWeights(BaseModel):
     # poor help (≤ `contrast_max_rating`, or a decline as outside their skills when
     # `learn_outside_skills`) lengthened, the strongest by √(1 + this); 0 = off. An
     # Arabic expert's 1 on a Somali request of the same form says which word mattered. On the e5
-    # grid, taking the first result, precision@1 +0.038 ± 0.009 at 3 (+0.032 ± 0.010 at 1),
-    # requests finding a competent provider +0.051 ± 0.011 (8 seeds; feedback/README.md).
+    # grid, taking the first result, precision@1 +0.038 ± 0.005 on 16 seeds not used in choosing
+    # it (+0.038 ± 0.009 at 3 and +0.032 ± 0.010 at 1 on the 8 it was chosen on; feedback/README.md).
     contrast: float = Field(default=3.0, ge=0)
     contrast_max_rating: int = Field(default=2, ge=1, le=5)
     # The ramp of ratings compared through that transform, in place of the `local_request_*` pair:
