@@ -19,13 +19,15 @@ from sqlalchemy import Engine, select
 
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from embeddings.encoder import Encoder
-from matcher.app.settings import FeedbackWeights, Settings
+from matcher.app.settings import Settings
 from matcher.app.wiring import Velho, build
 from matcher.evaluation.e5_grid import E5_GRID_TEXTS
 from matcher.evaluation.topic_grid import grid_people
 from matcher.feedback.effects import RequestLikeness
 from matcher.feedback.neighbourhood import NEIGHBOURHOOD
 from matcher.feedback.nuisance import nuisance_transform
+from matcher.feedback.ranker import FeedbackRanker
+from matcher.feedback.weights import FeedbackWeights
 from matcher.matching.models import HelpRequest
 from matcher.matching.schemas import MatchCreate
 from profiles.actor import Actor
@@ -162,6 +164,7 @@ def test_what_people_were_rated_well_on_teaches_which_differences_between_reques
     # more on a Swedish rosters request, and not on an invoices request of the same form.
     v = grid_velho
     ranker = v.matching.effects
+    assert isinstance(ranker, FeedbackRanker)
     assert ranker is not None
     learner = expert("rosters", 2)
     for text in ROSTERS["fi"]:
