@@ -8,7 +8,10 @@
 - hidden experts engaged: accepted at least one engagement during the run (any topic); their
   rating is the mean of every rating their help got (the target), and is also given for the help
   on the last window's requests alone, where what the loop has learned shows;
-- newcomers: days from joining to their first accepted engagement.
+- newcomers: days from joining to their first accepted engagement;
+- hidden experts' help on a topic not theirs: how many such engagements were rated, and how many
+  of them began before the person had been rated 4 or more on anything (tried before being found
+  at all, where only the outcome could tell which topic a vague line was about).
 """
 
 from __future__ import annotations
@@ -133,6 +136,8 @@ class Summary:
     max_load: float
     newcomer_days: float  # median days from joining to the first accepted engagement
     newcomers_never: int
+    hidden_off_topic: float = float("nan")  # their rated help on a topic not theirs, whole run
+    hidden_off_topic_unfound: float = float("nan")  # of it, begun before any rating of theirs reached 4
 
 
 def summarise(log: RunLog) -> Summary:
@@ -152,6 +157,7 @@ def summarise(log: RunLog) -> Summary:
     newcomers = [p.external_id for p in log.scenario.people if p.kind == "newcomer" and p.external_id in log.joined]
     waits = [firsts[pid] - log.joined[pid] for pid in newcomers if pid in firsts]
     found_all = sum(1 for r in log.requests if r.accepted is not None and people[r.accepted].competent(r.topic))
+    off_topic, off_topic_unfound = _off_topic(log, set(hidden))
     return Summary(
         precision_at_1=last.precision_at_1,
         found_share=last.found_share,
@@ -166,7 +172,25 @@ def summarise(log: RunLog) -> Summary:
         max_load=max(log.max_load, default=0.0),
         newcomer_days=float(np.median(waits)) if waits else float("nan"),
         newcomers_never=len(newcomers) - len(waits),
+        hidden_off_topic=off_topic,
+        hidden_off_topic_unfound=off_topic_unfound,
     )
+
+
+def _off_topic(log: RunLog, hidden: set[str]) -> tuple[float, float]:
+    """(Hidden experts' rated help on a topic not theirs, how much of it began before they were
+    first rated ≥ 4); the second NaN when the log has no rating days."""
+    people = log.scenario.by_id()
+    off = [(i, pid) for i, pid, topic, _ in log.ratings if pid in hidden and not people[pid].competent(topic)]
+    if len(log.rated_days) != len(log.ratings):
+        return float(len(off)), float("nan")
+    found: dict[str, float] = {}  # first day a rating of theirs reached 4
+    for (_, pid, _, score), day in zip(log.ratings, log.rated_days, strict=True):
+        if score >= 4:
+            found.setdefault(pid, day)
+    began = {(i, pid): day for i, pid, _, day in log.engaged}
+    unfound = sum(1 for key in off if began[key] < found.get(key[1], math.inf))
+    return float(len(off)), float(unfound)
 
 
 def hidden_discovery_curve(log: RunLog) -> list[float]:
@@ -260,6 +284,8 @@ def target_table(on: Sequence[Summary], off: Sequence[Summary]) -> str:
         ),
         row("observations of open load above capacity", "never", "over_capacity", ".0f", over == 0),
         row("hidden experts rated ≥ 4 on their own topic", "", "hidden_discovered", ".2f", None),
+        row("their rated help on a topic not theirs (per run)", "", "hidden_off_topic", ".1f", None),
+        row("… begun before any rating of theirs reached 4", "", "hidden_off_topic_unfound", ".1f", None),
         row("newcomers: median days to first engagement", "", "newcomer_days", ".1f", None),
         row("newcomers never engaged", "", "newcomers_never", ".1f", None),
         row("requests that found a competent provider, last window", "", "found_share", ".3f", None),

@@ -114,6 +114,7 @@ class RunLog:
     scenario: Scenario
     requests: list[RequestRecord] = field(default_factory=list)
     ratings: list[tuple[int, str, str, int]] = field(default_factory=list)  # (request, provider, topic, score)
+    rated_days: list[float] = field(default_factory=list)  # the day each of `ratings` was given
     engaged: list[tuple[int, str, str, float]] = field(default_factory=list)  # (request, provider, topic, day)
     max_load: list[float] = field(default_factory=list)  # per request: highest open load / capacity
     over_capacity: list[int] = field(default_factory=list)  # per request: providers above capacity
@@ -365,6 +366,7 @@ class _Run:
             self.velho.engagements.complete(s, engagement_id=engagement_id, actor=ADMIN)
             self.velho.engagements.rate(s, engagement_id=engagement_id, score=score, actor=ADMIN)
         self.log.ratings.append((index, provider, topic, score))
+        self.log.rated_days.append(self.clock.day())
 
     def step(self, i: int, day: float, topic: str, requester: str, text: str) -> None:
         """One request: match, offer in the requester's order of choice, ask again if nobody accepted."""

@@ -6,6 +6,7 @@ if anyone is ever offered work beyond their capacity, or if a seeded run does no
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -163,3 +164,29 @@ def test_on_e5_the_loop_meets_hidden_experts_the_static_ranking_never_tries(
     assert a.hidden_engaged >= b.hidden_engaged + 0.15 and a.hidden_discovered > 0.1, (a, b)  # 0.43 against 0.13
     assert a.found_share > b.found_share, (a, b)  # 0.60 against 0.48
     assert a.over_capacity == b.over_capacity == 0
+
+
+def test_help_on_a_topic_not_theirs_is_counted_and_split_at_the_first_good_rating() -> None:
+    config = replace(SMALL, requests=3, window=3)
+    scenario = scenario_for(config)
+    hidden = next(p for p in scenario.people if p.kind == "hidden")
+    own = next(t for t in scenario.topics if hidden.competent(t))
+    other = next(t for t in scenario.topics if not hidden.competent(t))
+    log = RunLog(config=config, scenario=scenario)
+    # Tried on another topic on day 0 (rated 1 on day 2), found on their own (5 on day 3), tried
+    # elsewhere again on day 4: two off-topic tries, one of them before they were found.
+    for i, (topic, day, rated, score) in enumerate([(other, 0.0, 2.0, 1), (own, 1.0, 3.0, 5), (other, 4.0, 6.0, 1)]):
+        log.requests.append(RequestRecord(i, day, topic, (hidden.external_id,), hidden.external_id))
+        log.engaged.append((i, hidden.external_id, topic, day))
+        log.ratings.append((i, hidden.external_id, topic, score))
+        log.rated_days.append(rated)
+        log.max_load.append(0.0)
+        log.over_capacity.append(0)
+    s = summarise(log)
+    assert (s.hidden_off_topic, s.hidden_off_topic_unfound) == (2.0, 1.0)
+    # Found only when the 5 is given (day 3), not when that help began: a try begun on day 2.5 is before.
+    log.engaged[2] = (2, hidden.external_id, other, 2.5)
+    assert summarise(log).hidden_off_topic_unfound == 2.0
+    log.rated_days.clear()  # a log without rating days says how many, not when
+    s = summarise(log)
+    assert s.hidden_off_topic == 2.0 and math.isnan(s.hidden_off_topic_unfound)
