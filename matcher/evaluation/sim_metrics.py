@@ -11,7 +11,9 @@
 - newcomers: days from joining to their first accepted engagement;
 - hidden experts' help on a topic not theirs: how many such engagements were rated, and how many
   of them began before the person had been rated 4 or more on anything (tried before being found
-  at all, where only the outcome could tell which topic a vague line was about).
+  at all, where only the outcome could tell which topic a vague line was about);
+- demand topics' purity: at the last round of demand prompts, the share of requests whose insights
+  topic is mostly about their own simulated topic (a prompt names a topic by that majority).
 """
 
 from __future__ import annotations
@@ -138,6 +140,7 @@ class Summary:
     newcomers_never: int
     hidden_off_topic: float = float("nan")  # their rated help on a topic not theirs, whole run
     hidden_off_topic_unfound: float = float("nan")  # of it, begun before any rating of theirs reached 4
+    topic_purity: float = float("nan")  # demand topics at the last prompt round (NaN: no prompts)
 
 
 def summarise(log: RunLog) -> Summary:
@@ -174,6 +177,7 @@ def summarise(log: RunLog) -> Summary:
         newcomers_never=len(newcomers) - len(waits),
         hidden_off_topic=off_topic,
         hidden_off_topic_unfound=off_topic_unfound,
+        topic_purity=log.topic_purity[-1][1] if log.topic_purity else float("nan"),
     )
 
 
@@ -291,6 +295,7 @@ def target_table(on: Sequence[Summary], off: Sequence[Summary]) -> str:
         row("requests that found a competent provider, last window", "", "found_share", ".3f", None),
         row("… over the whole run", "", "found_share_all", ".3f", None),
         row("mean rating, last window", "", "mean_rating", ".2f", None),
+        row("demand topics' purity, last prompt round", "", "topic_purity", ".2f", None),
         row("highest open load / capacity", "", "max_load", ".2f", None),
     ]
     return "\n".join(lines)

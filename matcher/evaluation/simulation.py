@@ -120,6 +120,7 @@ class RunLog:
     over_capacity: list[int] = field(default_factory=list)  # per request: providers above capacity
     joined: dict[str, float] = field(default_factory=dict)
     prompted: list[tuple[float, str, str]] = field(default_factory=list)  # (day, person, topic), first prompt only
+    topic_purity: list[tuple[float, float]] = field(default_factory=list)  # (day, purity) per prompt round
     claims: list[tuple[float, str, str, bool]] = field(default_factory=list)  # (day, person, topic, competent)
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     seconds: float = 0.0
@@ -320,7 +321,9 @@ class _Run:
         present = sorted(e for e in self.log.joined if e not in self._away and self.people[e].accept_prob > 0)
         answers: list[tuple[SimPerson, str]] = []
         with velho.reading() as s:
-            topic_of = self._cluster_topics(s)
+            votes = self._topic_votes(s)
+            topic_of = {cluster: max(v, key=lambda t: v[t]) for cluster, v in votes.items()}
+            self.log.topic_purity.append((self.clock.day(), topic_purity(votes)))
             for eid in present:
                 person = self.people[eid]
                 for prompt in velho.prompts.for_employee(s, employee_id=eid).prompts:
@@ -344,9 +347,9 @@ class _Run:
             self.log.claims.append((self.clock.day(), person.external_id, topic, person.competent(topic)))
             self.log.counts["claims_competent" if person.competent(topic) else "claims_false"] += 1
 
-    def _cluster_topics(self, session: Any) -> dict[int, str]:
-        """What each insights topic is about, as the people reading its label understand it: the
-        simulated topic most of its requests had."""
+    def _topic_votes(self, session: Any) -> dict[int, dict[str, int]]:
+        """Per insights topic, how many of its requests had each simulated topic. People reading a
+        topic's label take it to be about the simulated topic most of its requests had."""
         insights = self.velho.insights
         view = insights.store.view(session, insights.index())
         votes: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -354,7 +357,7 @@ class _Run:
             topic = self._topic_of.get(request_id)
             if topic is not None:
                 votes[int(view.topics[row])][topic] += 1
-        return {cluster: max(v, key=lambda t: v[t]) for cluster, v in votes.items()}
+        return votes
 
     def _on_complete(self, engagement_id: int, provider: str, index: int, topic: str) -> None:
         person = self.people[provider]
@@ -464,6 +467,12 @@ class _Run:
     def finish(self) -> None:
         """Complete and rate everything still running, so every request has its rating."""
         self._advance(self.clock.day(), everything=True)
+
+
+def topic_purity(votes: dict[int, dict[str, int]]) -> float:
+    """Share of requests whose insights topic is mostly about their own simulated topic (NaN when none)."""
+    total = sum(sum(v.values()) for v in votes.values())
+    return sum(max(v.values()) for v in votes.values() if v) / total if total else float("nan")
 
 
 def _by_position(n: int, u: float) -> int:

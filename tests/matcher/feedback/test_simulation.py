@@ -24,7 +24,15 @@ from matcher.evaluation.sim_metrics import (
     summarise,
     window_metrics,
 )
-from matcher.evaluation.simulation import RequestRecord, RunLog, SimConfig, compare, run_simulation, scenario_for
+from matcher.evaluation.simulation import (
+    RequestRecord,
+    RunLog,
+    SimConfig,
+    compare,
+    run_simulation,
+    scenario_for,
+    topic_purity,
+)
 
 SMALL = SimConfig(scenario="grid", requests=300, window=100, seed=21)
 
@@ -124,6 +132,12 @@ def test_demand_prompts_reach_competent_people_and_reading_them_changes_nothing(
     off = run_simulation(replace(config, prompts=False), tmp_path / "off")
     assert ignored.counts["prompted"] > 0 and not ignored.claims and off.counts["prompted"] == 0
     assert ignored.requests == off.requests and ignored.ratings == off.ratings
+    # Each prompt round also measures how pure the demand topics it names are; no rounds, no figure.
+    rounds = [day for day, _ in honest.topic_purity]
+    assert rounds == [config.prompt_days * n for n in range(1, len(rounds) + 1)] and len(rounds) >= 2
+    assert all(0.0 < purity <= 1.0 for _, purity in honest.topic_purity[1:])
+    assert summarise(honest).topic_purity == honest.topic_purity[-1][1]
+    assert not off.topic_purity and math.isnan(summarise(off).topic_purity)
 
 
 @pytest.mark.slow
@@ -190,3 +204,9 @@ def test_help_on_a_topic_not_theirs_is_counted_and_split_at_the_first_good_ratin
     log.rated_days.clear()  # a log without rating days says how many, not when
     s = summarise(log)
     assert s.hidden_off_topic == 2.0 and math.isnan(s.hidden_off_topic_unfound)
+
+
+def test_topic_purity_is_the_share_of_requests_in_a_topic_mostly_about_their_own() -> None:
+    # Topic 0: three Excel requests and one printer request; topic 1: two printer requests.
+    assert topic_purity({0: {"excel": 3, "printers": 1}, 1: {"printers": 2}}) == pytest.approx(5 / 6)
+    assert topic_purity({0: {"excel": 2}}) == 1.0 and math.isnan(topic_purity({}))
