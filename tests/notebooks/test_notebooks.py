@@ -44,8 +44,9 @@ def shown_text(outs: list[Any]) -> str:
 
 @pytest.mark.slow
 def test_feedback_loop_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    nb = execute("feedback_loop.ipynb", tmp_path, monkeypatch)
-    outs = outputs(nb.cells)
+    nb = execute("feedback_loop.ipynb", tmp_path, monkeypatch, extra="print(WORK.exists())")
+    assert nb.cells[-1].outputs[0]["text"].strip() == "False"  # its temporary work directory is gone
+    outs = outputs(nb.cells[:-1])
     assert not [o for o in outs if o.get("output_type") == "error"]
     text = "".join(o.get("text", "") for o in outs if o.get("output_type") == "stream")
     assert "Helped with a similar request, rated 5" in text
@@ -56,9 +57,12 @@ def test_feedback_loop_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 @pytest.mark.slow
 def test_insights_runs_and_never_shows_a_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A last cell hands the test the texts the simulation filed (that cell's output is not the notebook's).
-    nb = execute("insights.ipynb", tmp_path, monkeypatch, extra="import json; print(json.dumps(FILED))")
-    filed = json.loads(nb.cells[-1].outputs[0]["text"])
+    # A last cell hands the test the texts the simulation filed, and whether the work directory is
+    # still there (that cell's output is not the notebook's).
+    last = "import json; print(json.dumps([WORK.exists(), FILED]))"
+    nb = execute("insights.ipynb", tmp_path, monkeypatch, extra=last)
+    left, filed = json.loads(nb.cells[-1].outputs[0]["text"])
+    assert left is False  # its temporary work directory (half a gigabyte of cache and index) is gone
     outs = outputs(nb.cells[:-1])
     assert not [o for o in outs if o.get("output_type") == "error"]
     text = shown_text(outs)
