@@ -65,7 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="keep the simulation databases here")
     parser.add_argument("--json", type=Path, default=None, help="write every run's numbers here")
     args = parser.parse_args(argv)
-    out = args.out or Path(tempfile.mkdtemp(prefix="velho-sim-"))
+    if args.out is not None:
+        return run(args, args.out)
+    with tempfile.TemporaryDirectory(prefix="velho-sim-") as scratch:  # the databases are kept only with --out
+        return run(args, Path(scratch))
+
+
+def run(args: argparse.Namespace, out: Path) -> int:
+    """Every scenario and seed of `args`, their stores under `out`; 1 when a target was missed."""
     cache_dir = args.cache_dir or Settings().cache_dir
     failed = False
     report: dict[str, list[dict[str, object]]] = {}

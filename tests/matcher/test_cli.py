@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -91,13 +92,18 @@ def test_simulate_prints_the_window_table(env: Path) -> None:
     assert [r[0] for r in rows] == ["1", "2"]
     assert all(0 <= float(r[1]) <= 1 for r in rows)  # precision@1 of each window
     assert "demand prompts: every 7 days, uptake 0.5, false claims 0.02" in result.output
+    assert (env / "sim" / "grid-11-on" / "simulation.db").is_file()  # with --out they are
 
 
-def test_simulate_without_demand_prompts(env: Path) -> None:
-    args = ["simulate", "--requests", "20", "--window", "10", "--no-prompts", "--out", str(env / "sim")]
+def test_simulate_without_demand_prompts(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    scratch = env / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    args = ["simulate", "--requests", "20", "--window", "10", "--no-prompts"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "demand prompts: off" in result.output
+    assert list(scratch.iterdir()) == []  # without --out the simulation's databases are not kept
 
 
 def test_simulate_with_requesters_who_take_the_first_result(env: Path) -> None:
