@@ -65,10 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="keep the simulation databases here")
     parser.add_argument("--json", type=Path, default=None, help="write every run's numbers here")
     args = parser.parse_args(argv)
-    if args.out is not None:
-        return run(args, args.out)
     with tempfile.TemporaryDirectory(prefix="velho-sim-") as scratch:  # the databases are kept only with --out
-        return run(args, Path(scratch))
+        return run(args, args.out or Path(scratch))
 
 
 def run(args: argparse.Namespace, out: Path) -> int:

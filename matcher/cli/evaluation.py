@@ -95,11 +95,6 @@ def simulate(
         overrides=overrides,
         cache_dir=load_settings().cache_dir,  # the e5 scenarios' texts are encoded once, then cached
     )
-    scratch: tempfile.TemporaryDirectory[str] | None = None
-    work = out
-    if work is None:  # the databases are kept only with --out
-        scratch = tempfile.TemporaryDirectory(prefix="velho-sim-")
-        work = Path(scratch.name)
     if feedback and prompts:
         typer.echo(
             f"demand prompts: every {config.prompt_days:g} days, uptake {config.prompt_uptake:g}, "
@@ -114,11 +109,9 @@ def simulate(
     def done(result: SeedResult) -> None:
         typer.echo(f"seed {result.seed}, feedback {'on' if result.feedback else 'off'}: {result.seconds:.0f} s")
 
-    try:
+    with tempfile.TemporaryDirectory(prefix="velho-sim-") as scratch:  # the databases are kept only with --out
+        work = out or Path(scratch)
         on, off = run_seeds(config, seed_list, work, jobs=jobs, static=compare_runs and feedback, on_done=done)
-    finally:
-        if scratch is not None:
-            scratch.cleanup()
     if not feedback:  # a static run alone: its results are the table's only column
         on, off = off, []
     typer.echo(window_table(on[0].windows, off[0].windows if off else None))
