@@ -177,7 +177,7 @@ def summarise(log: RunLog) -> Summary:
         newcomers_never=len(newcomers) - len(waits),
         hidden_off_topic=off_topic,
         hidden_off_topic_unfound=off_topic_unfound,
-        topic_purity=log.topic_purity[-1][1] if log.topic_purity else float("nan"),
+        topic_purity=topic_purity(log.topic_votes[-1][1]) if log.topic_votes else float("nan"),
     )
 
 
@@ -195,6 +195,12 @@ def _off_topic(log: RunLog, hidden: set[str]) -> tuple[float, float]:
     began = {(i, pid): day for i, pid, _, day in log.engaged}
     unfound = sum(1 for key in off if began[key] < found.get(key[1], math.inf))
     return float(len(off)), float(unfound)
+
+
+def topic_purity(votes: dict[int, dict[str, int]]) -> float:
+    """Share of requests whose insights topic is mostly about their own simulated topic (NaN when none)."""
+    total = sum(sum(v.values()) for v in votes.values())
+    return sum(max(v.values()) for v in votes.values() if v) / total if total else float("nan")
 
 
 def hidden_discovery_curve(log: RunLog) -> list[float]:

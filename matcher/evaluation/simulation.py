@@ -120,7 +120,8 @@ class RunLog:
     over_capacity: list[int] = field(default_factory=list)  # per request: providers above capacity
     joined: dict[str, float] = field(default_factory=dict)
     prompted: list[tuple[float, str, str]] = field(default_factory=list)  # (day, person, topic), first prompt only
-    topic_purity: list[tuple[float, float]] = field(default_factory=list)  # (day, purity) per prompt round
+    # Per prompt round: (day, per insights topic the count of its requests of each simulated topic).
+    topic_votes: list[tuple[float, dict[int, dict[str, int]]]] = field(default_factory=list)
     claims: list[tuple[float, str, str, bool]] = field(default_factory=list)  # (day, person, topic, competent)
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     seconds: float = 0.0
@@ -323,7 +324,7 @@ class _Run:
         with velho.reading() as s:
             votes = self._topic_votes(s)
             topic_of = {cluster: max(v, key=lambda t: v[t]) for cluster, v in votes.items()}
-            self.log.topic_purity.append((self.clock.day(), topic_purity(votes)))
+            self.log.topic_votes.append((self.clock.day(), votes))
             for eid in present:
                 person = self.people[eid]
                 for prompt in velho.prompts.for_employee(s, employee_id=eid).prompts:
@@ -467,12 +468,6 @@ class _Run:
     def finish(self) -> None:
         """Complete and rate everything still running, so every request has its rating."""
         self._advance(self.clock.day(), everything=True)
-
-
-def topic_purity(votes: dict[int, dict[str, int]]) -> float:
-    """Share of requests whose insights topic is mostly about their own simulated topic (NaN when none)."""
-    total = sum(sum(v.values()) for v in votes.values())
-    return sum(max(v.values()) for v in votes.values() if v) / total if total else float("nan")
 
 
 def _by_position(n: int, u: float) -> int:

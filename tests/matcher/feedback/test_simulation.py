@@ -22,17 +22,10 @@ from matcher.evaluation.sim_metrics import (
     paired_difference,
     paired_table,
     summarise,
+    topic_purity,
     window_metrics,
 )
-from matcher.evaluation.simulation import (
-    RequestRecord,
-    RunLog,
-    SimConfig,
-    compare,
-    run_simulation,
-    scenario_for,
-    topic_purity,
-)
+from matcher.evaluation.simulation import RequestRecord, RunLog, SimConfig, compare, run_simulation, scenario_for
 
 SMALL = SimConfig(scenario="grid", requests=300, window=100, seed=21)
 
@@ -133,11 +126,11 @@ def test_demand_prompts_reach_competent_people_and_reading_them_changes_nothing(
     assert ignored.counts["prompted"] > 0 and not ignored.claims and off.counts["prompted"] == 0
     assert ignored.requests == off.requests and ignored.ratings == off.ratings
     # Each prompt round also measures how pure the demand topics it names are; no rounds, no figure.
-    rounds = [day for day, _ in honest.topic_purity]
+    rounds = [day for day, _ in honest.topic_votes]
     assert rounds == [config.prompt_days * n for n in range(1, len(rounds) + 1)] and len(rounds) >= 2
-    assert all(0.0 < purity <= 1.0 for _, purity in honest.topic_purity[1:])
-    assert summarise(honest).topic_purity == honest.topic_purity[-1][1]
-    assert not off.topic_purity and math.isnan(summarise(off).topic_purity)
+    assert all(0.0 < topic_purity(votes) <= 1.0 for _, votes in honest.topic_votes[1:])
+    assert summarise(honest).topic_purity == topic_purity(honest.topic_votes[-1][1])
+    assert not off.topic_votes and math.isnan(summarise(off).topic_purity)
 
 
 @pytest.mark.slow
