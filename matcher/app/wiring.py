@@ -314,7 +314,8 @@ def build(
         disable_after_failures=settings.webhook_disable_after_failures,
         timeout_seconds=settings.webhook_timeout_seconds,
     )
-    matching = MatchService(encoder, sync, w, effects=FeedbackRanker(settings.feedback, w, sync))
+    ranker = FeedbackRanker(settings.feedback, w, sync)
+    matching = MatchService(encoder, sync, w, effects=ranker)
     insights = InsightsService(
         TopicStore(
             model_id=encoder.info.model_id,
@@ -322,6 +323,7 @@ def build(
             min_size=settings.insights_min_group_size,
             refit_growth=settings.insights_refit_growth,
             recount_seconds=settings.insights_recount_seconds,
+            likeness=ranker.learnt_likeness if settings.insights_learnt_topics else None,
         ),
         lambda: sync.centering,
         lambda: sync.index,

@@ -164,6 +164,11 @@ class FeedbackRanker:
         self._nuisance = (ratings, transform)
         return transform
 
+    def learnt_likeness(self) -> tuple[int, np.ndarray | None]:
+        """The likeness transform last learnt (None before any), and the rating count it was fitted at;
+        the insights topics are fitted in it. Never fits: ranking decides when."""
+        return self._nuisance
+
     def _vectors(self, rows: Sequence[tuple[int, str | None, bytes | None]]) -> tuple[np.ndarray, np.ndarray] | None:
         """(request vectors, providers) of the rows in this model's space, or None if there are none."""
         model_id = self.sync.encoder.info.model_id

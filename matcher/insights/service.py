@@ -111,7 +111,8 @@ class InsightsService:
             held = self._labels
         if held is not None and held[0] is view.model and held[1] is view.offers:
             return held[2]
-        labels = label_topics(view.model.centroids, view.offers, self.index(), partial(self.repo.offer_texts, session))
+        texts = partial(self.repo.offer_texts, session)
+        labels = label_topics(view.model.label_centroids, view.offers, self.index(), texts)
         with self._labels_lock:
             self._labels = (view.model, view.offers, labels)
         return labels

@@ -9,6 +9,11 @@ grown by `refit_growth` since the last fit; requests in between join the nearest
 a provider matched on is decided when the request enters the store, against the offers of that
 moment. When vectors disappear from the database (the retention purge, an erasure) the store
 starts over, so a purged vector never outlives its row here for long.
+
+Topics are fitted in the request likeness the feedback loop learnt from outcomes, when `likeness`
+offers one (`topics.py`), and refitted when it was learnt again from `refit_growth` more ratings.
+That transform is the one this process's ranking fitted: a process that never ranks keeps plain
+topics.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -47,6 +52,8 @@ CHANGE_SLACK = timedelta(seconds=60)
 FULL_READ_SHARE = 0.2
 # Providers whose offer vectors are fetched from the index in one call (about 20,000 vectors).
 PROVIDERS_PER_FETCH = 4_000
+# The learnt request likeness: (the rating count it was fitted at, its transform or None).
+Likeness = Callable[[], tuple[int, Floats | None]]
 
 
 @dataclass(frozen=True)
@@ -84,8 +91,10 @@ class TopicStore:
         min_size: int,
         refit_growth: float = 0.25,
         recount_seconds: float = 300.0,
+        likeness: Likeness | None = None,
     ) -> None:
         self.model_id = model_id
+        self.likeness = likeness
         self.recount_seconds = recount_seconds
         self.dimension = dimension
         self.min_size = min_size
@@ -116,6 +125,7 @@ class TopicStore:
         self._newest: datetime | None = None
         self._model: TopicModel | None = None
         self._fitted_at = 0
+        self._likeness_at = -1  # the rating count of the transform the topics were fitted in (-1: none)
         self._counted_at = time.monotonic()
         self._outcomes.reset()
 
@@ -159,13 +169,19 @@ class TopicStore:
             results = self.repo.results_from(session, model_id=self.model_id, since=since, max_rank=RANKS)
             self._add(rows, results, source)
         n = len(self._ids)
-        if self._model is None or n > self._fitted_at * (1 + self.refit_growth):
-            self._model = fit_topics(self._vectors, min_size=self.min_size)
+        ratings, transform = self.likeness() if self.likeness is not None else (-1, None)
+        relearnt = transform is not None and ratings > self._likeness_at * (1 + self.refit_growth)
+        if self._model is None or n > self._fitted_at * (1 + self.refit_growth) or relearnt:
+            if transform is not None:
+                self._likeness_at = ratings
+            elif self._model is not None:
+                transform = self._model.transform  # none learnt (a reset ranker): keep the one the topics had
+            self._model = fit_topics(self._vectors, min_size=self.min_size, transform=transform)
             self._topics = self._model.assign(self._vectors)
             self._fitted_at = n
             logger.info(
-                "insights_topics_fitted requests=%d topics=%d silhouette=%.3f seconds=%.2f",
-                n, self._model.k, self._model.silhouette, time.perf_counter() - started,
+                "insights_topics_fitted requests=%d topics=%d silhouette=%.3f learnt=%s seconds=%.2f",
+                n, self._model.k, self._model.silhouette, transform is not None, time.perf_counter() - started,
             )  # fmt: skip
         elif rows:
             self._topics = np.concatenate([self._topics, self._model.assign(self._vectors[-len(rows) :])])

@@ -3,6 +3,11 @@
 The candidates are fitted (with restarts) and scored by the mean silhouette (cosine distance) on a
 seeded sample of at most 2,000 requests, so choosing costs the same at 2,000 requests or 100,000;
 the chosen k is then refitted on a larger sample and every request goes to its nearest centroid.
+
+Requests can be clustered through a linear `transform` first: the request likeness the feedback
+loop learnt from outcomes (`matcher/feedback/nuisance.py`), which shrinks what does not decide who
+can help (language, form). In plain e5 a topic of Arabic and Somali interpreting requests, or of
+invoices and Excel, is common; in the learnt likeness they part.
 """
 
 from __future__ import annotations
@@ -21,30 +26,70 @@ SCORE_SAMPLE = 2_000
 
 @dataclass(frozen=True)
 class TopicModel:
-    """Unit centroids, one row per topic, and how they were chosen."""
+    """Unit centroids, one row per topic, and how they were chosen.
+
+    `centroids` live where the topics were fitted (through `transform` when there is one);
+    `plain_centroids` are the same topics' centres in the embedding itself, where offers are, for
+    labels."""
 
     centroids: Vectors
     silhouette: float
     fitted_on: int
+    transform: Vectors | None = None
+    plain_centroids: Vectors | None = None  # None: the same as `centroids` (no transform)
 
     @property
     def k(self) -> int:
         """Number of topics."""
         return int(self.centroids.shape[0])
 
+    @property
+    def label_centroids(self) -> Vectors:
+        """The topics' centres in the embedding's own space."""
+        return self.centroids if self.plain_centroids is None else self.plain_centroids
+
     def assign(self, vectors: Vectors) -> npt.NDArray[np.int32]:
-        """The nearest centroid (by cosine) of each vector."""
+        """The nearest centroid (by cosine) of each vector, after the transform."""
         if len(vectors) == 0:
             return np.zeros(0, dtype=np.int32)
-        return np.asarray(np.argmax(vectors @ self.centroids.T, axis=1), dtype=np.int32)
+        return np.asarray(np.argmax(project(vectors, self.transform) @ self.centroids.T, axis=1), dtype=np.int32)
 
 
-def fit_topics(vectors: Vectors, *, min_size: int, max_topics: int = 40, seed: int = 0) -> TopicModel:
+def project(vectors: Vectors, transform: Vectors | None) -> Vectors:
+    """Unit rows of `vectors` @ `transform` (the vectors themselves without one)."""
+    if transform is None:
+        return vectors
+    return _unit(np.asarray(vectors, dtype=np.float32) @ transform)
+
+
+def fit_topics(
+    vectors: Vectors, *, min_size: int, max_topics: int = 40, seed: int = 0, transform: Vectors | None = None
+) -> TopicModel:
     """Cluster unit vectors into topics; k is the candidate with the best silhouette.
 
     No candidate may have more topics than `len(vectors) // min_size`: a topic smaller than the
-    minimum group would be hidden anyway.
+    minimum group would be hidden anyway. With `transform` (symmetric, d × d) the vectors are
+    clustered after it, and each topic's plain centre is the mean of its fitted requests.
     """
+    model = _fit(project(vectors, transform), min_size=min_size, max_topics=max_topics, seed=seed)
+    if transform is None:
+        return model
+    rows = _sample(len(vectors), FIT_SAMPLE, np.random.default_rng(seed))
+    plain = _centres(vectors[rows], model.assign(project(vectors[rows], transform)), model.k)
+    # A topic none of the sample joined keeps its centre mapped back (T is symmetric): close enough for a label.
+    empty = ~np.any(plain, axis=1)
+    plain[empty] = _unit(model.centroids[empty] @ transform)
+    return TopicModel(model.centroids, model.silhouette, model.fitted_on, transform, plain)
+
+
+def _centres(vectors: Vectors, labels: npt.NDArray[np.int32], k: int) -> Vectors:
+    sums = np.zeros((k, vectors.shape[1]), np.float64)
+    np.add.at(sums, labels, vectors)
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return np.asarray(np.where(norms > 0, sums / np.maximum(norms, 1e-12), 0.0), dtype=np.float32)
+
+
+def _fit(vectors: Vectors, *, min_size: int, max_topics: int, seed: int) -> TopicModel:
     n = len(vectors)
     rng = np.random.default_rng(seed)
     limit = min(max_topics, n // max(min_size, 1))
