@@ -86,6 +86,7 @@ class SimConfig:
     prompt_uptake: float = 0.5  # truly competent: states the skill plainly
     prompt_false_claim: float = 0.02  # not competent: claims it anyway, in the same words
     prompt_share: float | None = None  # Settings.insights_prompt_share for this run (None: its default)
+    learnt_topics: bool = True  # Settings.insights_learnt_topics: demand topics in the learnt likeness
     # FeedbackWeights fields to change for this run (measurements of alternatives).
     overrides: tuple[tuple[str, Any], ...] = ()
     # The demo scenario with only this many colleagues competent in no topic (None: all ~230).
@@ -187,6 +188,7 @@ def simulation_settings(config: SimConfig, scenario: Scenario, data_dir: Path) -
         read_your_writes_seconds=3600.0,
         retention_sweep_seconds=0,  # request texts are read back (declines, rated history): keep them all
         insights_prompt_share=config.prompt_share if config.prompt_share is not None else PROMPT_SHARE,
+        insights_learnt_topics=config.learnt_topics,
         ranking=scenario.ranking,
         feedback=FeedbackWeights.model_validate(weights.model_dump()),
         _env_file=None,  # type: ignore[call-arg]

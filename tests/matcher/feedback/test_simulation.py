@@ -25,7 +25,15 @@ from matcher.evaluation.sim_metrics import (
     topic_purity,
     window_metrics,
 )
-from matcher.evaluation.simulation import RequestRecord, RunLog, SimConfig, compare, run_simulation, scenario_for
+from matcher.evaluation.simulation import (
+    RequestRecord,
+    RunLog,
+    SimConfig,
+    compare,
+    run_simulation,
+    scenario_for,
+    simulation_settings,
+)
 
 SMALL = SimConfig(scenario="grid", requests=300, window=100, seed=21)
 
@@ -203,3 +211,11 @@ def test_topic_purity_is_the_share_of_requests_in_a_topic_mostly_about_their_own
     # Topic 0: three Excel requests and one printer request; topic 1: two printer requests.
     assert topic_purity({0: {"excel": 3, "printers": 1}, 1: {"printers": 2}}) == pytest.approx(5 / 6)
     assert topic_purity({0: {"excel": 2}}) == 1.0 and math.isnan(topic_purity({}))
+
+
+def test_a_run_sets_the_insights_options_it_names(tmp_path: Path) -> None:
+    config = replace(SMALL, prompt_share=0.25, learnt_topics=False)
+    settings = simulation_settings(config, scenario_for(config), tmp_path)
+    assert settings.insights_prompt_share == 0.25 and settings.insights_learnt_topics is False
+    default = simulation_settings(SMALL, scenario_for(SMALL), tmp_path)
+    assert default.insights_prompt_share == 0.3 and default.insights_learnt_topics is True
