@@ -327,6 +327,8 @@ PAIRED = (
     ("exposure Gini among the competent", "gini_competent", ".3f"),
     ("newcomers' median days", "newcomer_days", ".2f"),
     ("found a competent provider, last window", "found_share", ".3f"),
+    ("hidden experts rated ≥ 4 on their own topic", "hidden_discovered", ".3f"),
+    ("demand topics' purity, last prompt round", "topic_purity", ".3f"),
 )
 
 
