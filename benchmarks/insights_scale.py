@@ -8,8 +8,8 @@ engagement for 30 % of requests, a rating for half of those), builds the real `V
 each insights call: the first (cold: reads every vector and fits the topics), then warm calls
 (the per-process store only reads requests filed since), an employee's demand prompts and, as
 their peer, the profile preview of the same statements, then after 1,000 new requests
-(incremental: they join the nearest topic), and once the ranking has learnt the request likeness
-from the stored ratings (the topics are refitted in it; the peer is the plain fit). The baseline
+(incremental: they join the nearest topic), and what topics in the request likeness learnt from
+the stored ratings cost (learning it, and the fit in it against the plain fit). The baseline
 measured in the same run is the cold path, which is what every call would cost without the store.
 
 Then the warm-up: a second process on the same database starts as `velho serve` starts it
@@ -41,6 +41,7 @@ from matcher.app.settings import Settings  # noqa: E402
 from matcher.app.wiring import Velho, build  # noqa: E402
 from matcher.evaluation.topic_encoder import TopicEncoder  # noqa: E402
 from matcher.feedback.models import Engagement, Rating  # noqa: E402
+from matcher.feedback.ranker import FeedbackRanker  # noqa: E402
 from matcher.insights.period import Period  # noqa: E402
 from matcher.insights.schemas import PreviewCreate  # noqa: E402
 from matcher.insights.topics import fit_topics  # noqa: E402
@@ -185,31 +186,33 @@ def main() -> int:
         held = len(svc.store._ids)
         inc = timed(lambda: call("demand", month))
         print(f"demand after 1,000 new requests (incremental, {len(svc.store._ids) - held} read): {inc:.3f} s")
-        learnt_likeness(velho, lambda: call("demand", month))
+        learnt_likeness_cost(velho)
         velho.close(save=False)
         warm_up(settings, encoder, Path(tmp) / "serving", month, cold)
     return 0
 
 
-def learnt_likeness(velho: Velho, demand: object) -> None:
-    """The ranking learns the request likeness from the stored ratings; the next call refits the
-    topics in it. The peer: the same topic fit on the same vectors without the transform."""
-    effects = velho.matching.effects
-    assert effects is not None
+def learnt_likeness_cost(velho: Velho) -> None:
+    """What topics in the learnt likeness cost: learning it from the stored ratings (as the first
+    insights call or match does), and the topic fit and assignment over every stored request with it
+    against without it (the peer), on the same vectors."""
+    ranker = velho.matching.effects
+    assert isinstance(ranker, FeedbackRanker)
+    ranker.reset()  # forget what the calls above learnt, to time learning it
     with velho.reading() as s:
-        _, ratings = effects.org_totals(s, datetime.now(UTC))
-        transform = effects.nuisance(s, ratings)
+        t = time.perf_counter()
+        ratings, transform = ranker.learnt_likeness(s)
+        learning = time.perf_counter() - t
     if transform is None:
-        print("no learnt likeness from these ratings: refit not measured")
+        print("no likeness learnt from these ratings: not measured")
         return
-    refit = timed(demand)
     store = velho.insights.store
     vectors = store._vectors
     plain = timed(lambda: fit_topics(vectors, min_size=store.min_size).assign(vectors))
     learnt = timed(lambda: fit_topics(vectors, min_size=store.min_size, transform=transform).assign(vectors))
-    print(f"demand after the likeness was learnt from {ratings} ratings (topics of {len(vectors)} requests "
-          f"refitted): {refit:.2f} s; the topic fit alone {learnt:.2f} s in the learnt likeness, {plain:.2f} s plain "
-          f"({learnt / plain:.1f}x)")  # fmt: skip
+    print(f"likeness learnt from {ratings} ratings (the latest {ranker.weights.nuisance_ratings} at most) in "
+          f"{learning:.2f} s; topics of {len(vectors)} requests fitted and assigned in it in {learnt:.2f} s, "
+          f"plain {plain:.2f} s ({learnt / plain:.1f}x)")  # fmt: skip
 
 
 def prompts_of(velho: Velho, employee: str) -> None:

@@ -164,9 +164,14 @@ class FeedbackRanker:
         self._nuisance = (ratings, transform)
         return transform
 
-    def learnt_likeness(self) -> tuple[int, np.ndarray | None]:
-        """The likeness transform last learnt (None before any), and the rating count it was fitted at;
-        the insights topics are fitted in it. Never fits: ranking decides when."""
+    def learnt_likeness(self, session: Session) -> tuple[int, np.ndarray | None]:
+        """(the rating count it was fitted at, the likeness transform), fitted again first when due,
+        as a match would; (-1, None) with feedback off, and None when nothing could be learnt. The
+        insights topics are fitted in it, also in a process that serves no match."""
+        if not self.weights.enabled:
+            return -1, None
+        _, n = self.org_totals(session, as_utc(self.clock()))
+        self.nuisance(session, n)
         return self._nuisance
 
     def _vectors(self, rows: Sequence[tuple[int, str | None, bytes | None]]) -> tuple[np.ndarray, np.ndarray] | None:

@@ -11,9 +11,10 @@ moment. When vectors disappear from the database (the retention purge, an erasur
 starts over, so a purged vector never outlives its row here for long.
 
 Topics are fitted in the request likeness the feedback loop learnt from outcomes, when `likeness`
-offers one (`topics.py`), and refitted when it was learnt again from `refit_growth` more ratings.
-That transform is the one this process's ranking fitted: a process that never ranks keeps plain
-topics.
+offers one (`topics.py`): refitted when the rating count it was learnt at has grown by
+`refit_growth` (or fell: ratings were erased), and at every refit for growth in the requests, which
+takes the newest. Each process learns it from the database as its ranking does, so processes agree
+up to the ratings filed between their fits.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ FULL_READ_SHARE = 0.2
 # Providers whose offer vectors are fetched from the index in one call (about 20,000 vectors).
 PROVIDERS_PER_FETCH = 4_000
 # The learnt request likeness: (the rating count it was fitted at, its transform or None).
-Likeness = Callable[[], tuple[int, Floats | None]]
+Likeness = Callable[[Session], tuple[int, npt.NDArray[np.floating[Any]] | None]]
 
 
 @dataclass(frozen=True)
@@ -169,22 +170,35 @@ class TopicStore:
             results = self.repo.results_from(session, model_id=self.model_id, since=since, max_rank=RANKS)
             self._add(rows, results, source)
         n = len(self._ids)
-        ratings, transform = self.likeness() if self.likeness is not None else (-1, None)
-        relearnt = transform is not None and ratings > self._likeness_at * (1 + self.refit_growth)
-        if self._model is None or n > self._fitted_at * (1 + self.refit_growth) or relearnt:
-            if transform is not None:
-                self._likeness_at = ratings
-            elif self._model is not None:
-                transform = self._model.transform  # none learnt (a reset ranker): keep the one the topics had
+        ratings, transform = self._learnt(session)
+        if self._model is None or n > self._fitted_at * (1 + self.refit_growth) or self._relearnt(ratings, transform):
             self._model = fit_topics(self._vectors, min_size=self.min_size, transform=transform)
             self._topics = self._model.assign(self._vectors)
             self._fitted_at = n
+            self._likeness_at = ratings if transform is not None else -1
             logger.info(
                 "insights_topics_fitted requests=%d topics=%d silhouette=%.3f learnt=%s seconds=%.2f",
                 n, self._model.k, self._model.silhouette, transform is not None, time.perf_counter() - started,
             )  # fmt: skip
         elif rows:
             self._topics = np.concatenate([self._topics, self._model.assign(self._vectors[-len(rows) :])])
+
+    def _learnt(self, session: Session) -> tuple[int, Floats | None]:
+        """The learnt likeness, if there is one in this store's space."""
+        if self.likeness is None:
+            return -1, None
+        ratings, transform = self.likeness(session)
+        if transform is None or transform.shape != (self.dimension, self.dimension):
+            return -1, None  # nothing learnt, or learnt in another model's space
+        return ratings, np.asarray(transform, dtype=np.float32)
+
+    def _relearnt(self, ratings: int, transform: Floats | None) -> bool:
+        """Whether the likeness changed enough since the topics were fitted to fit them again."""
+        held = self._model.transform if self._model is not None else None
+        if (transform is None) != (held is None):
+            return True
+        at = self._likeness_at
+        return transform is not None and not at <= ratings <= at * (1 + self.refit_growth)
 
     def _vectors_purged(self, session: Session) -> bool:
         """True when vectors the store holds are gone from the database.

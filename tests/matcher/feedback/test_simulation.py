@@ -14,6 +14,7 @@ import pytest
 
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from embeddings.encoder import Encoder
+from matcher.app.settings import Settings
 from matcher.evaluation.sim_metrics import (
     Summary,
     gini,
@@ -218,4 +219,6 @@ def test_a_run_sets_the_insights_options_it_names(tmp_path: Path) -> None:
     settings = simulation_settings(config, scenario_for(config), tmp_path)
     assert settings.insights_prompt_share == 0.25 and settings.insights_learnt_topics is False
     default = simulation_settings(SMALL, scenario_for(SMALL), tmp_path)
-    assert default.insights_prompt_share == 0.3 and default.insights_learnt_topics is True
+    fields = Settings.model_fields
+    assert default.insights_prompt_share == fields["insights_prompt_share"].default
+    assert default.insights_learnt_topics is fields["insights_learnt_topics"].default is True

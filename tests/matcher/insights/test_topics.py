@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from insights_org import EXCEL, Org, help_with
@@ -10,6 +12,8 @@ from embeddings.encoder import Encoder
 from matcher.app.settings import Settings
 from matcher.app.wiring import Velho, build
 from matcher.feedback import ranker as ranker_module
+from matcher.insights import service as insights_service
+from matcher.insights.labels import label_topics
 from matcher.insights.store import TopicStore
 from matcher.insights.topics import TopicModel, fit_topics, project
 from matcher.matching.schemas import MatchCreate
@@ -79,60 +83,107 @@ class TestFitInALearntLikeness:
 
 
 class TestStoreRefits:
-    def test_topics_are_refitted_when_the_likeness_was_learnt_from_enough_more_ratings(self, own_org: Org) -> None:
+    def test_topics_follow_the_likeness_when_its_rating_count_moved_by_a_quarter(self, own_org: Org) -> None:
         v = own_org.velho
         d = v.encoder.info.dimension
         learnt: list[tuple[int, np.ndarray | None]] = [(-1, None)]
         store = TopicStore(
-            model_id=v.insights.store.model_id, dimension=d, min_size=3, refit_growth=0.25, likeness=lambda: learnt[0]
+            model_id=v.insights.store.model_id, dimension=d, min_size=3, refit_growth=0.25, likeness=lambda s: learnt[0]
         )
 
         def model() -> TopicModel:
             with v.reading() as s:
                 return store.view(s, v.sync.index).model
 
+        def learns(ratings: int) -> np.ndarray:
+            learnt[0] = (ratings, np.eye(d, dtype=np.float32))
+            assert learnt[0][1] is not None
+            return learnt[0][1]
+
         plain = model()
         assert plain.transform is None
-        first = np.eye(d, dtype=np.float32)
-        learnt[0] = (40, first)
+        first = learns(40)
         fitted = model()
         assert fitted is not plain and fitted.transform is first
-        learnt[0] = (50, np.eye(d, dtype=np.float32))  # 25 % more ratings is the bar: 50 is below it
+        learns(50)  # a quarter more (40 × 1.25) is still the same likeness
         assert model() is fitted
-        second = np.eye(d, dtype=np.float32)
-        learnt[0] = (51, second)
+        second = learns(51)
         refitted = model()
         assert refitted is not fitted and refitted.transform is second
-        learnt[0] = (-1, None)  # a reset ranker: the topics keep the likeness they have
-        assert model() is refitted
+        third = learns(30)  # fewer ratings than it was fitted at: some were erased
+        assert model().transform is third
+        learnt[0] = (-1, None)  # nothing learnt any more: plain topics again
+        assert model().transform is None
+        plain_again = model()
+        learnt[0] = (60, np.eye(d + 1, dtype=np.float32))  # another model's space: not used
+        assert model() is plain_again
+
+    def test_a_refit_for_more_requests_takes_the_newest_likeness(self, own_org: Org) -> None:
+        v = own_org.velho
+        d = v.encoder.info.dimension
+        learnt: list[tuple[int, np.ndarray | None]] = [(100, np.eye(d, dtype=np.float32))]
+        store = TopicStore(
+            model_id=v.insights.store.model_id, dimension=d, min_size=3, refit_growth=0.25, likeness=lambda s: learnt[0]
+        )
+        with v.reading() as s:
+            first = store.view(s, v.sync.index)
+        newest = np.eye(d, dtype=np.float32)
+        learnt[0] = (110, newest)  # not enough ratings more for a refit of its own
+        for i, text in enumerate(EXCEL):  # 9 requests more than the 22 held: over a quarter
+            with v.session() as s:
+                v.matching.match(s, MatchCreate(text=f"{text} ({i + 2}. kerta)", k=3, requester_id="asker"))
+        with v.reading() as s:
+            after = store.view(s, v.sync.index)
+        assert len(after.index) == len(first.index) + len(EXCEL)
+        assert after.model is not first.model and after.model.transform is newest
 
 
 class TestWiring:
     def test_the_insights_topics_use_the_likeness_the_ranking_learnt(
-        self, own_org: Org, monkeypatch: pytest.MonkeyPatch
+        self, own_org: Org, settings: Settings, encoder: Encoder, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """Through the real services: once enough ratings arrive, a match fits the learnt likeness,
-        and the insights topics are fitted in that same transform, with labels still from offers."""
-        monkeypatch.setattr(ranker_module, "ORG_TOTALS_SECONDS", 0)  # read the rating count at every match
+        """Through the real services: the insights topics are fitted in the likeness the ranking learns
+        from the ratings, labelled from each topic's plain centre, and a process that never served a
+        match learns the same from the database."""
+        monkeypatch.setattr(ranker_module, "ORG_TOTALS_SECONDS", 0)  # read the rating count at every call
+        monkeypatch.setattr(ranker_module, "NUISANCE_REFIT_MIN", 1)  # and learn again at every new rating
         v = own_org.velho
         ranker = v.matching.effects
         assert ranker is not None
-        with v.reading() as s:
-            assert v.insights.store.view(s, v.sync.index).model.transform is None  # 7 ratings: none learnt yet
-        for i, text in enumerate(EXCEL[:4]):  # the fourth match sees 10 ratings: enough to learn from
+        for i, text in enumerate(EXCEL[:4]):
             with v.session() as s:
                 rid = v.matching.match(s, MatchCreate(text=f"{text} ({i + 2}. kerta)", k=3, requester_id="asker"))
             help_with(v, rid.request_id, "excel", score=5)
-        ratings, transform = ranker.learnt_likeness()
-        assert ratings >= 10 and transform is not None
+        labelled: list[np.ndarray] = []
+
+        def spy(centroids: np.ndarray, *args: Any) -> Any:
+            labelled.append(centroids)
+            return label_topics(centroids, *args)
+
+        monkeypatch.setattr(insights_service, "label_topics", spy)
         with v.reading() as s:
             view = v.insights.store.view(s, v.sync.index)
             labels = v.insights.labels(s, view)
-        assert view.model.transform is transform
+            ratings, transform = ranker.learnt_likeness(s)
+        assert ratings == 11 and transform is not None and view.model.transform is transform
+        assert len(labelled) == 1 and labelled[0] is view.model.label_centroids
+        assert not np.allclose(view.model.label_centroids, view.model.centroids)
         excel_topic = int(view.topics[view.index[own_org.requests["excel"][0]]])
         assert "Excel" in labels[excel_topic].fi
+
+        other = build(settings, encoder=encoder, engine=v.engine)  # a second process: no match served
+        other.start()
+        try:
+            with other.reading() as s:
+                theirs = other.insights.store.view(s, other.sync.index).model.transform
+        finally:
+            other.close(save=False)
+        assert theirs is not None and np.allclose(theirs, transform, atol=1e-6)
 
     def test_the_setting_turns_it_off(self, settings: Settings, encoder: Encoder, velho: Velho) -> None:
         assert velho.insights.store.likeness == velho.matching.effects.learnt_likeness  # type: ignore[union-attr]
         off = build(settings.model_copy(update={"insights_learnt_topics": False}), encoder=encoder, engine=velho.engine)
-        assert off.insights.store.likeness is None
+        try:
+            assert off.insights.store.likeness is None
+        finally:
+            off.close(save=False)
