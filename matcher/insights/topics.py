@@ -52,7 +52,10 @@ class TopicModel:
         """The nearest centroid (by cosine) of each vector, after the transform."""
         if len(vectors) == 0:
             return np.zeros(0, dtype=np.int32)
-        return np.asarray(np.argmax(project(vectors, self.transform) @ self.centroids.T, axis=1), dtype=np.int32)
+        # The symmetric transform folds into the centroids, and a row's length never moves its
+        # argmax: the same topics as over the projected unit rows, at the cost of plain ones.
+        weights = self.centroids.T if self.transform is None else self.transform @ self.centroids.T
+        return np.asarray(np.argmax(vectors @ weights, axis=1), dtype=np.int32)
 
 
 def project(vectors: Vectors, transform: Vectors | None) -> Vectors:
@@ -85,8 +88,9 @@ def fit_topics(
 
 
 def _centres(vectors: Vectors, labels: npt.NDArray[np.int32], k: int) -> Vectors:
-    sums = np.zeros((k, vectors.shape[1]), np.float64)
-    np.add.at(sums, labels, vectors)
+    member = np.zeros((k, len(labels)), np.float32)
+    member[labels, np.arange(len(labels))] = 1.0
+    sums = member @ vectors
     norms = np.linalg.norm(sums, axis=1, keepdims=True)
     return np.asarray(np.where(norms > 0, sums / np.maximum(norms, 1e-12), 0.0), dtype=np.float32)
 
