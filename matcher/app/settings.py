@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     # Topics are fitted in the request likeness the feedback loop learnt from outcomes, once it has
     # one; refitted when the rating count it was learnt at moved by `insights_refit_growth`, and at
     # every refit for more requests: on the simulated grid with e5 their purity rose from 0.92 to
-    # 0.98 (`matcher/insights/topics.py`).
+    # 0.99 (`matcher/insights/topics.py`).
     insights_learnt_topics: bool = True
     # A requester's erasure is noticed by a full count of stored vectors, at most this often.
     insights_recount_seconds: float = Field(default=300.0, ge=0)

@@ -52,8 +52,8 @@ class TopicModel:
         """The nearest centroid (by cosine) of each vector, after the transform."""
         if len(vectors) == 0:
             return np.zeros(0, dtype=np.int32)
-        # The symmetric transform folds into the centroids, and a row's length never moves its
-        # argmax: the same topics as over the projected unit rows, at the cost of plain ones.
+        # (v T) c = v (T c), and a row's length never moves its argmax: the same topics as over the
+        # projected unit rows, at the cost of plain ones.
         weights = self.centroids.T if self.transform is None else self.transform @ self.centroids.T
         return np.asarray(np.argmax(vectors @ weights, axis=1), dtype=np.int32)
 
