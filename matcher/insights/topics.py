@@ -71,7 +71,7 @@ def fit_topics(
     """Cluster unit vectors into topics; k is the candidate with the best silhouette.
 
     No candidate may have more topics than `len(vectors) // min_size`: a topic smaller than the
-    minimum group would be hidden anyway. With `transform` (symmetric, d × d) the vectors are
+    minimum group would be hidden anyway. With `transform` (d × d) the vectors are
     clustered after it, and each topic's plain centre is the mean of its fitted requests.
     """
     if transform is None:
