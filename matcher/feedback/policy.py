@@ -11,6 +11,9 @@ For each candidate of a request it computes the feedback components (in relevanc
   by 1 + `found_elsewhere_weight` × the candidate's success on requests unlike this one × how
   vague their line is here (0 at the best relevance, 1 at `exploration_share`);
 - `quality` (global rating, off by default), `responsiveness`, `load`;
+- `exposure`: minus `exposure_weight` × how often the candidate was shown lately over the most
+  shown candidate of the list, for the related, × the same onset as exploration (fair exposure:
+  colleagues shown less get a turn);
 - `discovery`: the lift that places one plausible, not yet proven person at the discovery slot.
 
 Guarantee: a clearly unrelated candidate (relevance below `related_share` × the best) gets no
@@ -26,6 +29,7 @@ from matcher.feedback.effects import (
     Competence,
     competence_posterior,
     competence_prior,
+    exposure_penalty,
     found_elsewhere,
     is_related,
     load_penalty,
@@ -39,7 +43,7 @@ from matcher.feedback.effects import (
 from matcher.feedback.weights import FeedbackWeights
 
 # Feedback components, in the order they are reported.
-COMPONENTS = ("evidence", "competence", "quality", "responsiveness", "load", "exploration", "discovery")
+COMPONENTS = ("evidence", "competence", "quality", "responsiveness", "load", "exposure", "exploration", "discovery")
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class ProviderView:
     rating_count: int = 0
     open_now: int = 0
     capacity: int = 1
+    exposure: float = 0.0  # position-discounted appearances in the latest stored requests' results
 
 
 @dataclass
@@ -96,6 +101,7 @@ def score_candidates(
     # Exploration is worth its cost only against what has been learned: where no candidate was
     # ever rated on a request like this one, relevance is the best estimate for everyone and
     # random draws would only blur it, so the order stays the relevance order.
+    most_shown = max((v.exposure for v in views if is_related(v.relevance, best, share=w.related_share)), default=0.0)
     learned = sum(b.weight for b in beliefs.values())
     onset = min(1.0, learned / w.exploration_onset)
     out: dict[int, Scored] = {}
@@ -126,6 +132,13 @@ def score_candidates(
                 # A low draw reorders the related among themselves but never sinks anyone below the
                 # relatedness boundary, where the clearly unrelated sit (they get no draw at all).
                 explore = max(explore, min(0.0, w.related_share * best - v.relevance - competence))
+        exposure = 0.0
+        if related:
+            # Like exploration, only as far as outcomes tell who is competent here: before that,
+            # relevance is all anyone knows, and one request would get another order each time.
+            exposure = onset * exposure_penalty(v.exposure, most_shown, weight=w.exposure_weight)
+            # Never below the relatedness boundary either (as a low draw), where the unrelated sit.
+            exposure = max(exposure, min(0.0, w.related_share * best - v.relevance - competence - explore))
         quality = quality_score(
             v.rating_total,
             v.rating_count,
@@ -146,6 +159,7 @@ def score_candidates(
                 weight=w.responsiveness_weight,
             ),
             "load": load_penalty(v.open_now, v.capacity, start=w.load_start, weight=w.load_weight),
+            "exposure": exposure,
             "exploration": explore,
             "discovery": 0.0,
         }

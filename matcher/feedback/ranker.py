@@ -52,6 +52,7 @@ NUISANCE_REFIT_SHARE = 0.1
 NUISANCE_REFIT_MIN = 10
 DISCOVERY_NOTE = "hasn't helped with this yet: a chance to discover them"
 EXPLORATION_NOTE = "placed higher than their record alone would place them, to learn how they help (exploration)"
+EXPOSURE_NOTE = "shown often lately, so placed below colleagues shown less (fair exposure)"
 # Only under `thompson_full`, where a draw below the posterior mean lowers the score.
 EXPLORATION_DOWN_NOTE = "placed lower than their record alone would place them, so others get a chance (exploration)"
 
@@ -60,6 +61,7 @@ __all__ = [
     "DISCOVERY_NOTE",
     "EXPLORATION_DOWN_NOTE",
     "EXPLORATION_NOTE",
+    "EXPOSURE_NOTE",
     "FeedbackPass",
     "FeedbackRanker",
 ]
@@ -218,6 +220,11 @@ class FeedbackPass:
         w, rw = r.weights, r.ranking
         ids = [c.employee_id for c in candidates]
         self.stats = r.repo.provider_stats(self.session, provider_ids=ids, now=self.now)
+        exposure = (
+            r.repo.recent_exposure(self.session, provider_ids=ids, requests=w.exposure_requests)
+            if w.exposure_weight > 0
+            else {}
+        )
         total, n = r.org_totals(self.session, self.now)
         org_mean = bayesian_average(total, n, prior_mean=w.quality_default_mean, prior_weight=w.quality_prior_weight)
         q = np.asarray(query, dtype=np.float32).reshape(-1)
@@ -242,6 +249,7 @@ class FeedbackPass:
                     rating_count=s.rating_count,
                     open_now=self.loads.get(c.employee_id, 0),
                     capacity=capacities.get(c.employee_id, 0),
+                    exposure=exposure.get(c.employee_id, 0.0),
                 )
             )
         scored = score_candidates(views, w, org_mean=org_mean, draw=self.draw)
@@ -370,6 +378,8 @@ class FeedbackPass:
             if moved_down_by(scored, c.employee_id, "load"):
                 busy += ", so placed below colleagues with more room"
             c.notes.append(busy)
+        if moved_down_by(scored, c.employee_id, "exposure"):
+            c.notes.append(EXPOSURE_NOTE)
         if discovered:
             c.notes.append(DISCOVERY_NOTE)
         elif moved_up_by(scored, c.employee_id, "exploration"):

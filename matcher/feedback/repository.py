@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matcher.feedback.models import Engagement, EngagementStatus, Rating
-from matcher.matching.models import HelpRequest
+from matcher.matching.models import HelpRequest, MatchResult
 from profiles.models import StatementKind, StrengthStatement
 
 CHUNK = 500
@@ -182,6 +183,26 @@ class EngagementRepository:
         for chunk in _chunks(provider_ids):
             rows = session.execute(stmt.where(Engagement.provider_id.in_(chunk)))
             out.update({cast(int, p): int(n) for p, n in rows})
+        return out
+
+    def recent_exposure(self, session: Session, *, provider_ids: Collection[int], requests: int) -> dict[int, float]:
+        """Each provider's position-discounted appearances, Σ 1/log2(rank + 1), in the results of
+        the organisation's latest `requests` stored requests (providers never shown there are absent)."""
+        latest = (
+            select(HelpRequest.id)
+            .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
+            .limit(requests)
+            .scalar_subquery()
+        )
+        out: dict[int, float] = {}
+        for chunk in _chunks(provider_ids):
+            stmt = (
+                select(MatchResult.employee_id, MatchResult.rank, func.count())
+                .where(MatchResult.request_id.in_(latest), MatchResult.employee_id.in_(chunk))
+                .group_by(MatchResult.employee_id, MatchResult.rank)
+            )
+            for pid, rank, n in session.execute(stmt):
+                out[int(pid)] = out.get(int(pid), 0.0) + int(n) / math.log2(int(rank) + 1)
         return out
 
     def declined_same_request(self, session: Session, *, requester_id: str, text: str) -> set[int]:

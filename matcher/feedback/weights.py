@@ -46,6 +46,15 @@ class FeedbackWeights(BaseModel):
     # the demo simulation's concentration untouched (feedback/README.md).
     load_start: float = Field(default=0.3, ge=0, lt=1)
     load_weight: float = Field(default=0.15, ge=0)
+    # Fair exposure: each candidate's position-discounted appearances (1/log2(rank+1)) among the
+    # results of the organisation's latest `exposure_requests` stored requests, over the most shown
+    # related candidate's in this list, × this, taken off the related (a turn for colleagues shown
+    # less), × the exploration onset: a fresh organisation is still ranked by relevance alone.
+    # Load alone spreads only what is accepted: a proven expert with room kept the first place on
+    # every request of their skill. On the e5 grid by position (seeds 11-18) it lowered the Gini
+    # among the competent by ~0.03 and found more hidden experts (feedback/TUNING.md); 0 = off.
+    exposure_weight: float = Field(default=0.25, ge=0)
+    exposure_requests: int = Field(default=300, ge=1)
     # Competence posterior per provider for this request: Beta prior of `competence_prior_strength`
     # pseudo-ratings; its mean is the organisation's mean rating for the best match, lower by
     # `competence_prior_slope` per unit of relevance share below the best (never below the floor).

@@ -49,8 +49,9 @@ def topic_encoder() -> TopicEncoder:
 
 @pytest.fixture
 def feedback_weights() -> FeedbackWeights:
-    """Defaults, except greedy and no discovery slot, so rankings in assertions are exact (both tested apart)."""
-    return FeedbackWeights(exploration_policy="greedy", discovery_slot=0, offer_ttl_hours=48)
+    """Defaults, except greedy, no discovery slot and no fair exposure, so rankings in assertions are
+    exact and do not move with the matches a test makes (all three tested apart)."""
+    return FeedbackWeights(exploration_policy="greedy", discovery_slot=0, exposure_weight=0.0, offer_ttl_hours=48)
 
 
 @pytest.fixture

@@ -409,3 +409,53 @@ class TestDiscoverySlot:
         views = [self.proven(i, 0.9) for i in range(6)] + [ProviderView(10, SHARE * 0.9 + 1e-6)]
         out = score_candidates(views, self.W3, org_mean=4.0, draw=0)
         assert place_discovery(out, k=5, w=self.W3) == 10
+
+
+class TestFairExposure:
+    """The `exposure` component: the most shown related candidate yields near-ties to colleagues shown less."""
+
+    W = W.model_copy(update={"exploration_policy": "greedy", "discovery_slot": 0})
+    # Someone rated on a request like this one, so outcomes tell something here (exploration onset 1).
+    RATED = ProviderView(9, 0.30, history=[(1.0, 4)])
+
+    def test_in_proportion_to_the_most_shown_related_candidate(self) -> None:
+        best = ProviderView(1, 0.80, exposure=6.0)
+        half = ProviderView(2, 0.70, exposure=3.0)
+        unseen = ProviderView(3, 0.60)
+        unrelated = ProviderView(4, 0.10, exposure=60.0)  # shown a lot elsewhere: sets no scale here
+        out = scored([best, half, unseen, unrelated, self.RATED], self.W)
+        w = self.W.exposure_weight
+        assert out[1].components["exposure"] == pytest.approx(-w)
+        assert out[2].components["exposure"] == pytest.approx(-w / 2)
+        assert out[3].components["exposure"] == 0.0 and out[4].components["exposure"] == 0.0
+
+    @pytest.mark.parametrize(("gap", "overtaken"), [(0.25 - 1e-6, True), (0.25 + 1e-6, False)])
+    def test_reorders_exactly_the_ties_within_its_weight(self, gap: float, overtaken: bool) -> None:
+        w = self.W.model_copy(update={"exposure_weight": 0.25})
+        shown = ProviderView(1, 0.80, exposure=4.0)
+        other = ProviderView(2, 0.80 - gap)
+        ranked = [s.employee_id for s in order(scored([shown, other, self.RATED], w)) if s.employee_id != 9]
+        assert ranked == ([2, 1] if overtaken else [1, 2])
+
+    def test_off_where_nothing_like_the_request_was_rated_and_at_weight_zero(self) -> None:
+        views = [ProviderView(1, 0.80, exposure=4.0), ProviderView(2, 0.70)]
+        assert scored(views, self.W)[1].components["exposure"] == 0.0  # fresh: relevance alone
+        off = self.W.model_copy(update={"exposure_weight": 0.0})
+        assert scored([*views, self.RATED], off)[1].components["exposure"] == 0.0
+        assert scored([*views, self.RATED], self.W)[1].components["exposure"] < 0
+
+    def test_never_sinks_a_related_candidate_below_the_relatedness_boundary(self) -> None:
+        rng = np.random.default_rng(5)
+        w = self.W.model_copy(update={"exposure_weight": 2.0})  # far larger than any gap
+        for _ in range(200):
+            views = [
+                ProviderView(i, float(r), exposure=float(rng.uniform(0, 10)), history=[(1.0, 4)] if i == 0 else [])
+                for i, r in enumerate(rng.uniform(0.05, 0.95, size=10))
+            ]
+            best = max(v.relevance for v in views)
+            out = scored(views, w)
+            for s in out.values():
+                if s.related:
+                    assert s.score >= SHARE * best - 1e-9
+                else:
+                    assert s.components["exposure"] == 0.0

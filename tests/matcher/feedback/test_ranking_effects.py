@@ -15,12 +15,13 @@ from matcher.feedback.ranker import (
     DISCOVERY_NOTE,
     EXPLORATION_DOWN_NOTE,
     EXPLORATION_NOTE,
+    EXPOSURE_NOTE,
     ORG_TOTALS_SECONDS,
 )
 from matcher.matching.models import HelpRequest
 from matcher.matching.schemas import MatchItem
 from profiles.actor import Actor
-from profiles.models import StatementKind, StrengthStatement
+from profiles.models import Employee, StatementKind, StrengthStatement
 from profiles.service import to_read
 
 EXCEL = "need help with excel macros"
@@ -31,6 +32,12 @@ def item(org: Any, text: str, who: str, **kwargs: Any) -> MatchItem:
     found = [r for r in out.results if r.external_id == who]
     assert found, f"{who} not returned for {text!r}"
     return found[0]
+
+
+def employee_ids(velho: Any, *who: str) -> dict[str, int]:
+    with velho.sessions() as s:
+        rows = s.execute(select(Employee.external_id, Employee.id).where(Employee.external_id.in_(who)))
+        return {str(e): int(i) for e, i in rows}
 
 
 def evidence_rows(velho: Any, who: str) -> list[StrengthStatement]:
@@ -393,6 +400,33 @@ class TestDiscoverySlot:
         assert vic.components["discovery"] > 0 and DISCOVERY_NOTE in vic.explanation
         assert all(r.components["discovery"] == 0 and DISCOVERY_NOTE not in r.explanation for r in results[:2])
         assert "vic" not in org.ranked(EXCEL, requester="pia", k=2)  # k below the slot: no slot
+
+
+class TestFairExposure:
+    def test_exposure_counts_the_latest_requests_results_discounted_by_rank(self, org: Any, velho: Any) -> None:
+        assert org.ranked("wounds and dressings", k=1) == ["nia"]  # the oldest: outside a window of 2
+        assert org.ranked(EXCEL, k=2) == ["bob", "ann"]
+        assert org.ranked(EXCEL, k=2) == ["bob", "ann"]
+        ids = employee_ids(velho, "ann", "bob", "nia")
+        ranker = velho.matching.effects
+        with velho.session() as s:
+            seen = ranker.repo.recent_exposure(s, provider_ids=ids.values(), requests=2)
+        assert seen == {ids["bob"]: pytest.approx(2.0), ids["ann"]: pytest.approx(2 / np.log2(3))}
+
+    def test_the_most_shown_yields_to_a_colleague_and_the_explanation_says_so(self, org: Any, velho: Any) -> None:
+        org.helped(EXCEL, "bob", 4)  # outcomes now tell something about requests like this one
+        first = org.ranked(EXCEL, k=3)[0]
+        for _ in range(3):
+            assert org.ranked(EXCEL, k=3)[0] == first  # fair exposure is off in these fixtures
+        ranker = velho.matching.effects
+        ranker.weights = ranker.weights.model_copy(update={"exposure_weight": 1.0})
+        results = org.match(EXCEL, k=3).results
+        assert results[0].external_id != first
+        moved = next(r for r in results if r.external_id == first)
+        assert moved.components["exposure"] < 0 and EXPOSURE_NOTE in moved.explanation
+        assert EXPOSURE_NOTE not in results[0].explanation
+        ranker.weights = ranker.weights.model_copy(update={"exposure_weight": 0.0})
+        assert org.ranked(EXCEL, k=3)[0] == first
 
 
 class TestSpreadingWork:
