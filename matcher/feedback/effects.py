@@ -68,7 +68,7 @@ def load_penalty(open_count: int, capacity: int, *, start: float, weight: float)
 
 
 def exposure_penalty(exposure: float, most: float, *, weight: float) -> float:
-    """Non-positive: −`weight` × the candidate's recent exposure over the most any candidate of the list had."""
+    """Non-positive: −`weight` × the candidate's recent exposure over `most`, the most shown related candidate's."""
     if most <= 0 or exposure <= 0:
         return 0.0
     return -weight * min(1.0, exposure / most)
