@@ -188,20 +188,24 @@ class EngagementRepository:
     def recent_exposure(self, session: Session, *, provider_ids: Collection[int], requests: int) -> dict[int, float]:
         """Each provider's position-discounted appearances, Σ 1/log2(rank + 1), in the results of
         the organisation's latest `requests` stored requests (providers never shown there are absent)."""
+        # The window's results are read whole (≤ `requests` × k rows) and the candidates picked
+        # here: with the candidates in the WHERE as well, SQLite searched match_result by employee
+        # over all history, ~10x slower on 20,000 stored requests (`benchmarks/exposure_cost.py`).
         latest = (
             select(HelpRequest.id)
             .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
             .limit(requests)
-            .scalar_subquery()
+            .subquery()
         )
+        stmt = (
+            select(MatchResult.employee_id, MatchResult.rank, func.count())
+            .join(latest, latest.c.id == MatchResult.request_id)
+            .group_by(MatchResult.employee_id, MatchResult.rank)
+        )
+        wanted = set(provider_ids)
         out: dict[int, float] = {}
-        for chunk in _chunks(provider_ids):
-            stmt = (
-                select(MatchResult.employee_id, MatchResult.rank, func.count())
-                .where(MatchResult.request_id.in_(latest), MatchResult.employee_id.in_(chunk))
-                .group_by(MatchResult.employee_id, MatchResult.rank)
-            )
-            for pid, rank, n in session.execute(stmt):
+        for pid, rank, n in session.execute(stmt):
+            if pid in wanted:
                 out[int(pid)] = out.get(int(pid), 0.0) + int(n) / math.log2(int(rank) + 1)
         return out
 

@@ -54,7 +54,7 @@ class FeedbackWeights(BaseModel):
     # every request of their skill. On the e5 grid by position (seeds 11-18) it lowered the Gini
     # among the competent by ~0.03 and found more hidden experts (feedback/TUNING.md); 0 = off.
     exposure_weight: float = Field(default=0.25, ge=0)
-    exposure_requests: int = Field(default=300, ge=1)
+    exposure_requests: int = Field(default=300, ge=1, le=5000)  # read as one IN list per match
     # Competence posterior per provider for this request: Beta prior of `competence_prior_strength`
     # pseudo-ratings; its mean is the organisation's mean rating for the best match, lower by
     # `competence_prior_slope` per unit of relevance share below the best (never below the floor).
