@@ -51,10 +51,11 @@ class FeedbackWeights(BaseModel):
     # related candidate's in this list, × this, taken off the related (a turn for colleagues shown
     # less), × the exploration onset: a fresh organisation is still ranked by relevance alone.
     # Load alone spreads only what is accepted: a proven expert with room kept the first place on
-    # every request of their skill. On the e5 grid by position (seeds 11-18) it lowered the Gini
-    # among the competent by ~0.03 and found more hidden experts (feedback/TUNING.md); 0 = off.
-    exposure_weight: float = Field(default=0.25, ge=0)
-    exposure_requests: int = Field(default=300, ge=1, le=5000)  # read as one IN list per match
+    # every request of their skill. 0.15: on the e5 grid by position (16 seeds) the Gini among the
+    # competent fell 0.358 -> 0.339, as at 0.25, and the demo lost less (precision@1 -0.006 and
+    # -0.010 against -0.008 and -0.028; feedback/TUNING.md); 0 = off.
+    exposure_weight: float = Field(default=0.15, ge=0)
+    exposure_requests: int = Field(default=300, ge=1, le=5000)  # its results are read whole on every match
     # Competence posterior per provider for this request: Beta prior of `competence_prior_strength`
     # pseudo-ratings; its mean is the organisation's mean rating for the best match, lower by
     # `competence_prior_slope` per unit of relevance share below the best (never below the floor).
