@@ -109,6 +109,9 @@ def score_candidates(
         related = is_related(v.relevance, best, share=w.related_share)
         belief = beliefs[v.employee_id]
         competence = scale * w.competence_weight * (belief.mean - belief.prior_mean)
+        # How far below relevance + competence a penalty of this policy may take someone related
+        # before they would sit under the relatedness boundary, among the clearly unrelated.
+        room = w.related_share * best - v.relevance - competence
         explore = 0.0
         if related and onset > 0 and v.relevance >= w.exploration_share * best:  # the plausible only
             explore = (
@@ -131,14 +134,14 @@ def score_candidates(
             if explore < 0:
                 # A low draw reorders the related among themselves but never sinks anyone below the
                 # relatedness boundary, where the clearly unrelated sit (they get no draw at all).
-                explore = max(explore, min(0.0, w.related_share * best - v.relevance - competence))
+                explore = max(explore, min(0.0, room))
         exposure = 0.0
         if related:
             # Like exploration, only as far as outcomes tell who is competent here: before that,
             # relevance is all anyone knows, and one request would get another order each time.
             exposure = onset * exposure_penalty(v.exposure, most_shown, weight=w.exposure_weight)
             # Never below the relatedness boundary either (as a low draw), where the unrelated sit.
-            exposure = max(exposure, min(0.0, w.related_share * best - v.relevance - competence - explore))
+            exposure = max(exposure, min(0.0, room - explore))
         quality = quality_score(
             v.rating_total,
             v.rating_count,
